@@ -1,0 +1,1 @@
+"""Channel adapters, the HTTP server, scheduler, notifier, CLI and configuration."""

@@ -1,0 +1,1 @@
+"""Conversations as explicit, stored state machines over channel-neutral messages."""

@@ -1,0 +1,96 @@
+"""Type, urgency, category and tier: the model's probabilities, then the rules that must hold, with their cues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final
+
+from nlu.analysis import Analysis
+from nlu.model import Models
+from nlu.request import Cue
+
+CRITICAL_DOUBT: Final[float] = 0.25
+"""Model probability of `critical` above which the message is treated as critical (in doubt, the higher level)."""
+URGENT_DOUBT: Final[float] = 0.45
+"""Model probability of `urgent` or higher above which the message is at least urgent."""
+
+
+@dataclass(slots=True)
+class Decision:
+    """The four classification fields, their confidences and the cues that decided them."""
+
+    type: str = "other"
+    urgency: str = "normal"
+    category: str = "other"
+    tier: str | None = None
+    confidence: dict[str, float] = field(default_factory=dict)
+    cues: list[Cue] = field(default_factory=list)
+    withdrawn: bool = False
+
+
+def _top(probs: dict[str, float]) -> tuple[str, float]:
+    label = max(probs, key=probs.__getitem__)
+    return label, probs[label]
+
+
+def _live(analysis: Analysis, group: str) -> list[str]:
+    return [c.term for c in analysis.cues if c.group == group and c.live]
+
+
+def decide(analysis: Analysis, models: Models) -> Decision:
+    """Combine the model with the rules. Rules win only where a mistake would be costly or the words are explicit."""
+    decision = Decision()
+    feats = analysis.features
+    if not analysis.text:
+        decision.cues.append(Cue("type", "other", "空消息"))
+        return decision
+
+    type_probs = models.fields["type"].probabilities(feats)
+    decision.type, decision.confidence["type"] = _top(type_probs)
+    decision.cues.append(Cue("type", decision.type, f"模型 {decision.confidence['type']:.2f}"))
+
+    critical = _live(analysis, "critical")
+    delay = _live(analysis, "delay")
+    withdrawal = _live(analysis, "withdrawal")
+    if delay and decision.type == "repair":
+        decision.type = "complaint"
+        decision.cues.append(Cue("type", "complaint", "报修后拖延: " + "、".join(delay)))
+    if withdrawal and not critical and decision.type in {"repair", "complaint"} and len(analysis.text) <= 30:
+        decision.type = "other"
+        decision.withdrawn = True
+        decision.cues.append(Cue("type", "other", "撤回: " + "、".join(withdrawal)))
+    elif withdrawal:
+        decision.withdrawn = decision.type == "other"
+
+    urgency_probs = models.fields["urgency"].probabilities(feats)
+    decision.urgency, decision.confidence["urgency"] = _top(urgency_probs)
+    decision.cues.append(Cue("urgency", decision.urgency, f"模型 {decision.confidence['urgency']:.2f}"))
+    if critical and withdrawal and urgency_probs["critical"] < CRITICAL_DOUBT:
+        # 刚才的焦味是楼下炒辣椒，没事了: the danger is called off in the same message.
+        decision.cues.append(Cue("urgency", decision.urgency, "危险已解除: " + "、".join(withdrawal)))
+    elif critical:
+        decision.urgency = "critical"
+        decision.cues.append(Cue("urgency", "critical", "危险信号: " + "、".join(dict.fromkeys(critical))))
+    elif urgency_probs["critical"] >= CRITICAL_DOUBT:
+        decision.urgency = "critical"
+        decision.cues.append(Cue("urgency", "critical", f"疑似特急 {urgency_probs['critical']:.2f}"))
+    elif decision.urgency == "normal" and urgency_probs["urgent"] + urgency_probs["critical"] >= URGENT_DOUBT:
+        decision.urgency = "urgent"
+        decision.cues.append(Cue("urgency", "urgent", "疑似紧急"))
+    low = _live(analysis, "low_urgency")
+    if low and decision.urgency == "urgent" and not critical:
+        decision.urgency = "normal"
+        decision.cues.append(Cue("urgency", "normal", "住户说不急: " + "、".join(low)))
+
+    category_probs = models.fields["category"].probabilities(feats | {"type:" + decision.type})
+    decision.category, decision.confidence["category"] = _top(category_probs)
+    decision.cues.append(Cue("category", decision.category, f"模型 {decision.confidence['category']:.2f}"))
+
+    if decision.type == "complaint":
+        tier_probs = models.fields["tier"].probabilities(feats)
+        decision.tier, decision.confidence["tier"] = _top(tier_probs)
+        decision.cues.append(Cue("tier", decision.tier, f"模型 {decision.confidence['tier']:.2f}"))
+        if delay and decision.tier == "1":
+            decision.tier = "2"
+            decision.cues.append(Cue("tier", "2", "报修拖延: " + "、".join(delay)))
+    return decision

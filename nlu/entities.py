@@ -1,0 +1,74 @@
+"""Names and forms of address, complaint targets, demands and places in a normalised text."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Final
+
+from nlu.lexicon import lexicon
+from nlu.request import Place
+
+SURNAMES: Final[str] = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭"
+    "陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易"
+    "乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴"
+)
+"""Common Chinese surnames (single character), for forms of address like 老王, 李女士."""
+
+_TITLES = "女士|先生|小姐|阿姨|大爷|大妈|大姐|大哥|奶奶|爷爷|叔叔|师傅|经理|主管|老师|工|姐|哥|总"
+_NAME = re.compile(
+    rf"(?:(?:老|小)[{SURNAMES}](?![{SURNAMES}]?[区楼栋])|[{SURNAMES}](?:{_TITLES}))"
+    rf"|(?:我叫|我是|本人|业主)([{SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=[,，。\s]|$)"
+)
+_NOT_NAMES: Final[frozenset[str]] = frozenset({"小区", "老人", "小孩", "老公", "小时", "老是", "小心", "老年", "小朋"})
+
+
+@cache
+def _places() -> tuple[re.Pattern[str], dict[str, str]]:
+    raw = lexicon().raw["places"]
+    kinds = {word: kind for kind in ("home", "public") for word in raw[kind]}
+    return re.compile("|".join(sorted(map(re.escape, kinds), key=len, reverse=True))), kinds
+
+
+@cache
+def _targets() -> re.Pattern[str]:
+    staff = lexicon().raw["targets"]["staff"]
+    words = "|".join(sorted(map(re.escape, staff), key=len, reverse=True))
+    name = rf"(?:[老小][{SURNAMES}]|[{SURNAMES}](?:师傅|经理|主管|工))"
+    return re.compile(rf"(?:{name})?(?:的)?(?:{words})(?:{name})?|{name}")
+
+
+@cache
+def _demands() -> list[tuple[str, re.Pattern[str]]]:
+    return [(label, re.compile("|".join(map(re.escape, words)))) for label, words in lexicon().raw["demands"].items()]
+
+
+def find_names(text: str) -> list[str]:
+    """Names and forms of address: 老王, 李女士, 张师傅, or the name after 我叫."""
+    names: list[str] = []
+    for match in _NAME.finditer(text):
+        name = match.group(1) or match.group()
+        if name not in _NOT_NAMES and name not in names:
+            names.append(name)
+    return names
+
+
+def find_complaint_target(text: str) -> str | None:
+    """Whom a complaint is about: the first staff term with its name if any (维修工小张, 保安, 前台)."""
+    match = _targets().search(text)
+    return match.group() if match else None
+
+
+def find_demands(text: str) -> list[str]:
+    """What the resident wants done about a complaint: 道歉, 赔偿, 退费, 整改, ..."""
+    return [label for label, pattern in _demands() if pattern.search(text)]
+
+
+def find_places(text: str) -> list[Place]:
+    """Where the problem is: places in the home and public areas, in order of mention, each once."""
+    pattern, kinds = _places()
+    seen: dict[str, Place] = {}
+    for match in pattern.finditer(text):
+        seen.setdefault(match.group(), Place(kinds[match.group()], match.group()))
+    return list(seen.values())

@@ -1,0 +1,43 @@
+"""The label sets of the NLU contract (../shared/spec/nlu.md), with their Chinese names."""
+
+from __future__ import annotations
+
+from typing import Final
+
+TYPES: Final[tuple[str, ...]] = ("repair", "inquiry", "complaint", "other")
+"""Request types: 维修 / 咨询 / 投诉 / 其他."""
+
+URGENCIES: Final[tuple[str, ...]] = ("normal", "urgent", "critical")
+"""Urgency levels, lowest first: 普通 / 紧急 / 特急."""
+
+CATEGORIES: Final[tuple[str, ...]] = (
+    "engineering",
+    "cleaning_greening",
+    "security_order",
+    "service_attitude",
+    "fees",
+    "value_added",
+    "other",
+)
+"""The department that owns a request."""
+
+TIERS: Final[tuple[str, ...]] = ("1", "2", "3")
+"""Complaint tiers: 一级 minor, 二级 general, 三级 major."""
+
+TYPE_ZH: Final[dict[str, str]] = {"repair": "维修", "inquiry": "咨询", "complaint": "投诉", "other": "其他"}
+URGENCY_ZH: Final[dict[str, str]] = {"normal": "普通", "urgent": "紧急", "critical": "特急"}
+CATEGORY_ZH: Final[dict[str, str]] = {
+    "engineering": "工程维修",
+    "cleaning_greening": "清洁绿化",
+    "security_order": "秩序维护",
+    "service_attitude": "服务态度",
+    "fees": "收费",
+    "value_added": "增值服务",
+    "other": "其他",
+}
+TIER_ZH: Final[dict[str, str]] = {"1": "一级", "2": "二级", "3": "三级"}
+
+
+def urgency_rank(urgency: str) -> int:
+    """0 for normal, 1 for urgent, 2 for critical."""
+    return URGENCIES.index(urgency)

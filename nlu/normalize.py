@@ -1,0 +1,101 @@
+"""Text normalisation: width, Traditional→Simplified, numerals, emoji, voice-input fillers, punctuation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+import emoji
+import opencc
+
+from nlu.numerals import chinese_numerals_to_digits
+
+MAX_CHARS: Final[int] = 2000
+"""Longer messages are cut to this many characters and flagged `truncated`."""
+
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+_SPACES = re.compile(r"\s+")
+_REPEATED_PUNCT = re.compile(r"([!?,.;~。，！？、…])\1+")
+_EXCLAIM_RUN = re.compile(r"[!！]{2,}|[?？]{2,}")
+# Voice-input fillers. Only removed where they stand as fillers: at a pause or before more speech.
+_FILLERS = re.compile(r"(?:那个|就是说|然后呢|嗯+|呃+|额+|啊+|哎呀|那啥|这个这个|(?<![^\s,，。])就是(?=[\s,，。]))")
+_FILLER_KEEP_BEFORE = re.compile(r"[的是]$")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """The normalised text and what normalisation noticed on the way."""
+
+    text: str
+    emojis: tuple[str, ...]
+    exclamations: int
+    traditional: bool
+    truncated: bool
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@cache
+def _traditional_chars() -> frozenset[str]:
+    """Characters that only occur in Traditional text (their Simplified form differs)."""
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    chars: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        trad, _, simp = line.partition("\t")
+        if trad and simp and trad not in simp.split():
+            chars.add(trad)
+    return frozenset(chars)
+
+
+def to_simplified(text: str) -> tuple[str, bool]:
+    """Traditional to Simplified Chinese (OpenCC t2s); skipped when no Traditional-only character occurs."""
+    if _traditional_chars().isdisjoint(text):
+        return text, False
+    return _t2s().convert(text), True
+
+
+def _emoji_names(text: str) -> tuple[str, tuple[str, ...]]:
+    found: list[str] = []
+
+    def keep(chars: str, data: dict[str, str]) -> str:
+        found.append(data["en"].strip(":"))
+        return " "
+
+    if not emoji.purely_emoji(text) and not any(ord(ch) > 0x2000 and not "\u4e00" <= ch <= "\u9fff" for ch in text):
+        return text, ()
+    return emoji.replace_emoji(text, replace=keep), tuple(found)
+
+
+def _drop_fillers(text: str) -> str:
+    def repl(match: re.Match[str]) -> str:
+        if _FILLER_KEEP_BEFORE.search(text[: match.start()]) and match.group() == "那个":
+            return match.group()
+        return " "
+
+    return _FILLERS.sub(repl, text)
+
+
+def normalize(text: str) -> Normalized:
+    """Normalise a raw message. Never raises; any string (empty, huge, broken) gives a result."""
+    truncated = len(text) > MAX_CHARS
+    if truncated:
+        text = text[:MAX_CHARS]
+    text = _SURROGATES.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text)
+    text, traditional = to_simplified(text)
+    text, emojis = _emoji_names(text)
+    exclamations = len(_EXCLAIM_RUN.findall(text))
+    text = _REPEATED_PUNCT.sub(r"\1", text)
+    text = _drop_fillers(text)
+    text = chinese_numerals_to_digits(text)
+    text = _SPACES.sub(" ", text).strip()
+    return Normalized(text, emojis, exclamations, traditional, truncated)

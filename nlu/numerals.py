@@ -1,0 +1,112 @@
+"""Chinese numerals to digits where they are numbers (rooms, phones, times, counts), not inside words."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+import cn2an
+
+DIGITS: Final[dict[str, str]] = {
+    "零": "0", "〇": "0", "○": "0", "洞": "0", "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3",
+    "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9",
+}  # fmt: skip
+"""Spoken digit characters. 幺 (yao) is how 1 is read out in phone and room numbers; 洞 (dong) is 0 in radio speech."""
+
+_POSITIONAL = "十百千万"
+_RUN = re.compile(r"[零〇○一幺二两三四五六七八九十百千万]+")
+
+# Measure words and units after which a numeral is a number, not part of a word (一直, 一下, 十分).
+_UNIT = re.compile(
+    r"(?:号楼|单元|分钟|小时|个月|星期|礼拜|栋|幢|座|号|楼|层|室|户|房|点|刻|个|次|天|周|月|日|年|台|辆|位|元|块|毛|岁|"
+    r"趟|遍|间|把|盏|条|根|只|人|口|多|米|平|度|斤|箱|袋|件|扇|套|部|樘|格|瓶|桶|w|W|#|-|/|栋)"
+)
+# After these words a digit run is a number even with nothing after it (电话一三八…, 房号五零二).
+_NUMBER_CONTEXT = re.compile(r"(?:电话|手机|号码|联系|房号|门牌|单元|栋|幢|座|号楼|打|拨|是|到|至|:|：|-|/|第|共|约)$")
+# Approximate pairs like 三五天, 七八个: a range in words, not a number.
+_APPROX_PAIRS: Final[frozenset[str]] = frozenset(
+    {"一两", "两三", "三四", "四五", "五六", "六七", "七八", "八九", "三五", "一二", "二三"}
+)
+# Runs that are names of days or words in their own right.
+_WORDS_BEFORE: Final[tuple[tuple[str, str], ...]] = (
+    ("五一", "假节长期"),
+    ("十一", "假节长期黄"),
+    ("三八", "节妇"),
+    ("一一", "回对核"),
+)
+
+
+def _positional_value(run: str) -> str | None:
+    run = run.replace("幺", "一")
+    try:
+        return str(int(cn2an.cn2an(run, "smart")))
+    except (ValueError, KeyError, IndexError, TypeError):
+        pass
+    # 十二零一 (a room read as "twelve-oh-one"): the positional head, then digits read one by one.
+    head, zero, tail = run.partition("零")
+    if zero and head and all(ch in DIGITS for ch in tail):
+        try:
+            return str(int(cn2an.cn2an(head, "smart"))) + "0" + "".join(DIGITS[ch] for ch in tail)
+        except (ValueError, KeyError, IndexError, TypeError):
+            return None
+    return None
+
+
+def _convert(run: str, before: str, after: str) -> str:
+    for word, followers in _WORDS_BEFORE:
+        if run == word and after[:1] and after[:1] in followers:
+            return run
+    if run.startswith("万") or run in {"万", "千", "百"}:
+        return run
+    has_positional = any(ch in _POSITIONAL for ch in run)
+    followed_by_unit = bool(_UNIT.match(after))
+    if has_positional:
+        if "万" in run and not followed_by_unit:
+            return run  # 千万别, 万一
+        if run == "十" and after.startswith("分") and not after.startswith("分钟"):
+            return run  # 十分 = very
+        # 一十, 两百 etc. A positional run inside a longer word (十足, 百货) has no unit after it.
+        if not followed_by_unit and not _NUMBER_CONTEXT.search(before) and not _ends_number(after):
+            return run
+        value = _positional_value(run)
+        return value if value is not None else run
+    if len(run) == 1:
+        if run == "两" and not followed_by_unit:
+            return run
+        if after.startswith("点") and run in "一" and not _time_context(before, after):
+            return run  # 快一点, 好一点
+        if followed_by_unit or _NUMBER_CONTEXT.search(before):
+            if run == "一" and after.startswith(("楼", "层")) and before.endswith(("统", "唯", "同")):
+                return run
+            return DIGITS[run]
+        return run
+    if len(run) == 2 and run in _APPROX_PAIRS:
+        return run
+    if len(run) == 2 and not followed_by_unit and not _NUMBER_CONTEXT.search(before):
+        return run  # 一一, 三三两两 style word pairs: leave them
+    return "".join(DIGITS.get(ch, ch) for ch in run)
+
+
+def _ends_number(after: str) -> bool:
+    return bool(after[:1]) and (after[:1].isdigit() or after[:1] in DIGITS)
+
+
+def _time_context(before: str, after: str) -> bool:
+    return before.endswith(("上午", "下午", "中午", "晚上", "凌晨", "早上", "今天", "明天", "后天", "夜里")) or after[
+        1:2
+    ] in ("半", "钟", "到", "至", "前", "后", "左", "-", "~")
+
+
+def chinese_numerals_to_digits(text: str) -> str:
+    """Replace numerals that denote numbers by digits: 三号楼二单元五零二 → 3号楼2单元502, keep 一直 and 十分."""
+    if not _RUN.search(text):
+        return text
+    out: list[str] = []
+    last = 0
+    for match in _RUN.finditer(text):
+        start, end = match.span()
+        out.append(text[last:start])
+        out.append(_convert(match.group(), text[max(0, start - 4) : start], text[end : end + 4]))
+        last = end
+    out.append(text[last:])
+    return "".join(out)

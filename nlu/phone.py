@@ -1,0 +1,60 @@
+"""Mainland mobile numbers written with spaces, dashes, dots or a +86 prefix (numerals already digits)."""
+
+from __future__ import annotations
+
+import re
+
+# Runs of digit groups separated by one space, dash or dot (138 0013 8000, 138-0013-8000, +86 13800138000).
+_GROUPS = re.compile(r"(?<![\d])(?:\+?86[\s\-]?)?\d+(?:[\s\-.]\d+)*")
+_GROUP = re.compile(r"\d+")
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_COUNTRY = re.compile(r"\+?86[\s\-]?")
+_NON_DIGIT = re.compile(r"\D")
+# A digit group right after these words is part of an address, not the start of a phone number.
+_ADDRESS_BEFORE = re.compile(r"(?:单元|栋|幢|座|号楼|室|房|楼|号|-)\s*$")
+
+
+def find_phones(text: str) -> list[tuple[str, int, int]]:
+    """Every mobile number in a normalised text as (digits, start, end).
+
+    A number may be split into groups anywhere (159 5806 7241, 13587 209 6314); it starts at a group boundary
+    that is not part of an address and covers whole groups.
+    """
+    found = []
+    for run in _GROUPS.finditer(text):
+        body_start = run.start()
+        prefix = _COUNTRY.match(run.group())
+        if prefix and len(_NON_DIGIT.sub("", run.group())) > 11:
+            body_start += prefix.end()
+        groups = [m.span() for m in _GROUP.finditer(text, body_start, run.end())]
+        candidates = []
+        for i, (start, _) in enumerate(groups):
+            if i == 0 and _ADDRESS_BEFORE.search(text[max(0, start - 3) : start]):
+                continue
+            digits, j = "", i
+            while j < len(groups) and len(digits) < 11:
+                digits += text[groups[j][0] : groups[j][1]]
+                j += 1
+            if len(digits) == 11 and _MOBILE.fullmatch(digits):
+                candidates.append((digits, start, groups[j - 1][1]))
+        # Where two readings overlap, the one that uses the groups up to the end of the run wins
+        # (1801 159 5806 7241: the room, then the phone).
+        for k, candidate in enumerate(candidates):
+            if found and candidate[1] < found[-1][2]:
+                continue
+            later = [c for c in candidates[k + 1 :] if c[1] < candidate[2] and c[2] == run.end()]
+            if candidate[2] != run.end() and later:
+                continue
+            found.append(candidate)
+    return found
+
+
+def find_phone(text: str) -> str | None:
+    """The first mobile number in a normalised text, digits only, or None."""
+    phones = find_phones(text)
+    return phones[0][0] if phones else None
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678: what staff in group chats may see."""
+    return phone[:3] + "****" + phone[-4:] if len(phone) == 11 else "****"

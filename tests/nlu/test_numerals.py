@@ -1,0 +1,42 @@
+import pytest
+
+from nlu.numerals import chinese_numerals_to_digits
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("三号楼二单元五零二", "3号楼2单元502"),
+        ("幺号楼二单元幺零零三", "1号楼2单元1003"),
+        ("电话一五九八八八八六六六六", "电话15988886666"),
+        ("十二栋一单元六零一", "12栋1单元601"),
+        ("住三栋一单元十二零一", "住3栋1单元1201"),
+        ("两点到四点", "2点到4点"),
+        ("等了一个多小时", "等了1个多小时"),
+        ("一百二十块", "120块"),
+        ("十分钟", "10分钟"),
+        ("第三次了", "第3次了"),
+    ],
+)
+def test_numbers_become_digits(text: str, expected: str) -> None:
+    assert chinese_numerals_to_digits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一直漏水",
+        "来一下",
+        "十分着急",
+        "快一点",
+        "一样",
+        "统一",
+        "一些",
+        "千万别",
+        "万一着火",
+        "七八个人",
+        "五一假期",
+    ],
+)
+def test_numerals_inside_words_stay(text: str) -> None:
+    assert chinese_numerals_to_digits(text) == text

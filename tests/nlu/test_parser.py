@@ -1,0 +1,81 @@
+"""The calling contract of ../shared/spec/nlu.md and the behaviours the issue names."""
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from nlu import parse
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone(timedelta(hours=8)))
+
+
+def test_contract_attributes() -> None:
+    result = parse("3栋2单元502 卫生间漏水了 电话13800138000")
+    assert (result.room, result.phone, result.type) == ("3-2-502", "13800138000", "repair")
+    for name in ("type", "urgency", "category", "tier", "room", "phone"):
+        assert hasattr(result, name)
+    assert result.tier is None
+    assert result.cues_for("type")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "救命 我爸在卫生间摔倒了起不来",
+        "楼道里好大的煤气味",
+        "有人被关在5号楼的电梯里出不来了",
+        "厨房插座冒火花了还有焦味",
+        "地库着火了好多烟",
+        "電梯裡困人了快來",
+        "嗯那个我老伴晕倒了叫不醒",
+    ],
+)
+def test_critical_messages_are_critical(text: str) -> None:
+    result = parse(text)
+    assert result.urgency == "critical", result.cues
+    assert any(c.field == "urgency" and c.value == "critical" for c in result.cues)
+
+
+@pytest.mark.parametrize("text", ["上次着火的事处理得怎么样了", "请问燃气费怎么交", "刚才的焦味是楼下炒辣椒，没事了"])
+def test_past_hypothetical_and_withdrawn_danger_is_not_critical(text: str) -> None:
+    assert parse(text).urgency != "critical"
+
+
+def test_negation_and_withdrawal() -> None:
+    result = parse("没有漏水了，不用来了")
+    assert result.type == "other" and result.withdrawn
+    assert "漏水" in result.negated
+
+
+def test_repair_that_complains_of_delay_is_a_tier_2_complaint() -> None:
+    result = parse("报修三天了还没人来修，下水道一直堵着")
+    assert (result.type, result.tier) == ("complaint", "2")
+
+
+def test_complaint_details() -> None:
+    result = parse("维修工小张态度太差了，还骂人，要求他道歉")
+    assert result.type == "complaint"
+    assert result.complaint_target == "维修工小张"
+    assert "道歉" in result.demands
+
+
+def test_entities() -> None:
+    result = parse("我是李女士，明天下午两点到四点在家，厨房水管漏水", now=NOW)
+    assert "李女士" in result.names
+    assert [p.name for p in result.places] == ["厨房"]
+    assert result.times[0].start == datetime(2026, 11, 24, 14, 0, tzinfo=NOW.tzinfo)
+
+
+def test_cli_prints_one_json_object() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "nlu", "parse", "B座1203 窗户锁坏了 158-0000-1234"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    data = json.loads(out)
+    assert {k: data[k] for k in ("room", "phone")} == {"room": "B-1203", "phone": "15800001234"}
+    assert set(data) >= {"type", "urgency", "category", "tier", "room", "phone"}

@@ -1,0 +1,28 @@
+"""The dev split meets the issue's bars, and the shipped model artefact was built from the shipped corpus."""
+
+import json
+
+from nlu.corpus import load_split
+from nlu.evaluate import score
+from nlu.model import MODEL_PATH
+from nlu.parser import parse_strict
+from nlu.train import corpus_digest
+
+
+def test_model_artefact_matches_corpus() -> None:
+    trained_on = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["trained_on"]
+    assert corpus_digest() in trained_on, "corpus changed: rebuild the model with `make nlu-model`"
+
+
+def test_corpus_size_and_split() -> None:
+    train, dev = load_split("train"), load_split("dev")
+    assert len(train) + len(dev) >= 1000
+    assert sum("critical" in ex.gold("urgency") for ex in train + dev) >= 80
+    assert not {ex.id for ex in train} & {ex.id for ex in dev}
+
+
+def test_dev_bars() -> None:
+    report = score(load_split("dev"), parse_strict)
+    assert report.critical_recall == 1.0
+    assert report.accuracy("room") >= 0.98
+    assert report.accuracy("phone") >= 0.99

@@ -1,0 +1,54 @@
+import pytest
+
+from nlu.normalize import normalize
+from nlu.room_number import find_room
+
+
+def room(text: str) -> str | None:
+    return find_room(normalize(text).text)
+
+
+# The examples of the contract (../shared/spec/nlu.md) and the forms residents write.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3栋2单元502", "3-2-502"),
+        ("三号楼二单元五零二", "3-2-502"),
+        ("3-2-502", "3-2-502"),
+        ("3/2/502", "3-2-502"),
+        ("3栋2-502", "3-2-502"),
+        ("3号楼502", "3-502"),
+        ("B座1203", "B-1203"),
+        ("b座1203漏水", "B-1203"),
+        ("11幢2单元1502室", "11-2-1502"),
+        ("幺号楼二单元幺零零三", "1-2-1003"),
+        ("3#2-502", "3-2-502"),
+        ("502室", "502"),
+        ("ＡＢ座？不，Ｃ座２１０５窗户坏了", "C-2105"),
+    ],
+)
+def test_canonical_room(text: str, expected: str) -> None:
+    assert room(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["十二栋的", "5号楼门口", "交了1200元", "2023年的事", "10:30来", "12栋 2023年交了1200元"]
+)
+def test_not_a_room(text: str) -> None:
+    assert room(text) is None
+
+
+def test_own_room_not_the_neighbours() -> None:
+    assert room("楼上1502漏水到我家1402了") == "1402"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我家2102，22号楼，电话", "22-2102"),
+        ("我是15栋1单元的，住1203", "15-1-1203"),
+        ("1203的 8号楼", "8-1203"),
+    ],
+)
+def test_building_named_apart_from_the_room(text: str, expected: str) -> None:
+    assert room(text) == expected
