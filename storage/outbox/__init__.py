@@ -1,0 +1,23 @@
+"""The outbox: notifications stored with the change that caused them and delivered with retries."""
+
+from storage.outbox.models import OutboxMessage
+from storage.outbox.service import (
+    OutboxStatus,
+    backoff,
+    claim_batch,
+    enqueue,
+    mark_failed,
+    mark_sent,
+    pending_count,
+)
+
+__all__ = [
+    "OutboxMessage",
+    "OutboxStatus",
+    "backoff",
+    "claim_batch",
+    "enqueue",
+    "mark_failed",
+    "mark_sent",
+    "pending_count",
+]

@@ -1,0 +1,324 @@
+"""Load a community policy: TOML merged over `default.toml`, validated into `Policy` objects.
+
+Every error is a `PolicyError` naming the dotted key and the reason.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from datetime import time, timedelta
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from storage.errors import PolicyError
+from storage.policy.schema import (
+    CallbackRules,
+    CallbackWindow,
+    ComplaintRules,
+    ComplaintTier,
+    DeadlineSpec,
+    FaqAnswer,
+    Policy,
+    PriceItem,
+    QualityTargets,
+)
+from storage.vocabulary import Category, Department, StaffRole, Urgency
+
+#: The default policy file shipped with the package.
+DEFAULT_POLICY_PATH = Path(__file__).with_name("default.toml")
+
+_TOP_KEYS = {
+    "timezone",
+    "deadlines",
+    "complaints",
+    "callbacks",
+    "quality",
+    "departments",
+    "department_names",
+    "prices",
+    "faq",
+}
+
+
+def load_policy(text: str | None = None) -> Policy:
+    """Parse `text` (a community's TOML, possibly partial) over the defaults; raises PolicyError."""
+    data = copy.deepcopy(_default_data())
+    if text:
+        try:
+            override = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise PolicyError("(file)", f"not valid TOML: {error}") from error
+        _merge(data, override, "")
+    return build_policy(data)
+
+
+def load_policy_file(path: str | Path) -> Policy:
+    """Read and validate a policy file; raises PolicyError (also for an unreadable file)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise PolicyError("(file)", f"cannot read {path}: {error.strerror}") from error
+    return load_policy(text)
+
+
+@cache
+def default_policy() -> Policy:
+    """The validated defaults (cached)."""
+    return build_policy(copy.deepcopy(_default_data()))
+
+
+@cache
+def _default_data() -> dict[str, Any]:
+    return tomllib.loads(DEFAULT_POLICY_PATH.read_text(encoding="utf-8"))
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any], prefix: str) -> None:
+    """Deep-merge tables; lists and scalars replace. Unknown top-level keys are errors."""
+    for key, value in override.items():
+        path = f"{prefix}{key}"
+        if not prefix and key not in _TOP_KEYS:
+            raise PolicyError(path, f"unknown key (expected one of {', '.join(sorted(_TOP_KEYS))})")
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value, f"{path}.")
+        else:
+            base[key] = value
+
+
+def build_policy(data: dict[str, Any]) -> Policy:
+    """Validate a fully merged policy dict into a `Policy`; raises PolicyError."""
+    policy = Policy(
+        timezone=_zone(data, "timezone"),
+        deadlines=_deadlines(_table(data, "deadlines")),
+        complaints=_complaints(_table(data, "complaints")),
+        callbacks=_callbacks(_table(data, "callbacks")),
+        quality=_quality(_table(data, "quality")),
+        departments=_departments(_table(data, "departments")),
+        department_names=_department_names(_table(data, "department_names")),
+        prices=_prices(data.get("prices", [])),
+        faq=_faq(_table(data, "faq")),
+    )
+    return policy
+
+
+def _table(data: dict[str, Any], key: str, prefix: str = "") -> dict[str, Any]:
+    value = data.get(key)
+    if not isinstance(value, dict):
+        raise PolicyError(prefix + key, "missing table" if value is None else "must be a table")
+    return value
+
+
+def _zone(data: dict[str, Any], key: str) -> ZoneInfo:
+    value = data.get(key)
+    if not isinstance(value, str):
+        raise PolicyError(key, "must be an IANA time zone name such as Asia/Shanghai")
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise PolicyError(key, f"unknown time zone {value!r}") from error
+
+
+def _minutes(table: dict[str, Any], key: str, path: str, *, required: bool = True) -> timedelta | None:
+    value = table.get(key)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise PolicyError(f"{path}.{key}", f"must be a positive whole number of minutes, got {value!r}")
+    return timedelta(minutes=value)
+
+
+def _check_keys(table: dict[str, Any], allowed: set[str], path: str) -> None:
+    for key in table:
+        if key not in allowed:
+            raise PolicyError(f"{path}.{key}", f"unknown key (expected one of {', '.join(sorted(allowed))})")
+
+
+def _deadlines(table: dict[str, Any]) -> dict[Urgency, DeadlineSpec]:
+    result = {}
+    _check_keys(table, {u.value for u in Urgency}, "deadlines")
+    for urgency in Urgency:
+        path = f"deadlines.{urgency.value}"
+        spec = _table(table, urgency.value, "deadlines.")
+        fields = {"respond", "arrive", "plan", "resolve"}
+        _check_keys(spec, {f"{name}_minutes" for name in fields}, path)
+        values = {name: _minutes(spec, f"{name}_minutes", path, required=False) for name in fields}
+        if values["respond"] is None:
+            raise PolicyError(f"{path}.respond_minutes", "every urgency needs a response time")
+        if values["resolve"] and values["arrive"] and values["arrive"] > values["resolve"]:
+            raise PolicyError(f"{path}.arrive_minutes", "arrival cannot be due after resolution")
+        result[urgency] = DeadlineSpec(**values)
+    order = [result[u].respond for u in (Urgency.CRITICAL, Urgency.URGENT, Urgency.NORMAL)]
+    if order != sorted(order):  # type: ignore[type-var]
+        raise PolicyError("deadlines", "a more urgent level cannot have a longer response time")
+    return result
+
+
+def _complaints(table: dict[str, Any]) -> ComplaintRules:
+    path = "complaints"
+    tiers_table = _table(table, "tiers", "complaints.")
+    tiers = {}
+    for key, raw in tiers_table.items():
+        tier_path = f"{path}.tiers.{key}"
+        if key not in {"1", "2", "3"}:
+            raise PolicyError(tier_path, "complaint tiers are 1, 2 and 3")
+        if not isinstance(raw, dict):
+            raise PolicyError(tier_path, "must be a table")
+        _check_keys(raw, {"name", "owner_role", "resolve_minutes", "examples"}, tier_path)
+        tiers[int(key)] = ComplaintTier(
+            level=int(key),
+            name=_text(raw, "name", tier_path),
+            owner_role=_enum(StaffRole, raw.get("owner_role"), f"{tier_path}.owner_role"),
+            resolve=_minutes(raw, "resolve_minutes", tier_path),  # type: ignore[arg-type]
+            examples=tuple(_strings(raw.get("examples", []), f"{tier_path}.examples")),
+        )
+    missing = {1, 2, 3} - set(tiers)
+    if missing:
+        raise PolicyError(f"{path}.tiers.{min(missing)}", "missing tier")
+    return ComplaintRules(
+        handoff=_minutes(table, "handoff_minutes", path),  # type: ignore[arg-type]
+        cross_department=_minutes(table, "cross_department_minutes", path),  # type: ignore[arg-type]
+        cross_department_owner=_enum(Department, table.get("cross_department_owner"), f"{path}.cross_department_owner"),
+        online_answer=_minutes(table, "online_answer_minutes", path),  # type: ignore[arg-type]
+        result_notice=_minutes(table, "result_notice_minutes", path),  # type: ignore[arg-type]
+        tiers=tiers,
+    )
+
+
+def _callbacks(table: dict[str, Any]) -> CallbackRules:
+    path = "callbacks"
+    windows = []
+    for index, raw in enumerate(table.get("windows") or []):
+        windows.append(_window(raw, f"{path}.windows[{index}]"))
+    if not windows:
+        raise PolicyError(f"{path}.windows", 'needs at least one window like "10:00-11:30"')
+    delays = {}
+    for kind, raw in _table(table, "delay_days", "callbacks.").items():
+        key = f"{path}.delay_days.{kind}"
+        if not (isinstance(raw, list) and len(raw) == 2 and all(type(v) is int for v in raw)):
+            raise PolicyError(key, f"must be [earliest, latest] whole days, got {raw!r}")
+        if not 0 <= raw[0] <= raw[1]:
+            raise PolicyError(key, f"earliest must be >= 0 and <= latest, got {raw!r}")
+        delays[kind] = (raw[0], raw[1])
+    rates = {}
+    for kind, raw in _table(table, "rate", "callbacks.").items():
+        rates[kind] = _fraction(raw, f"{path}.rate.{kind}")
+    return CallbackRules(
+        after_completion=_minutes(table, "after_completion_minutes", path),  # type: ignore[arg-type]
+        windows=tuple(windows),
+        delay_days=delays,
+        rate=rates,
+    )
+
+
+def _window(raw: Any, key: str) -> CallbackWindow:
+    try:
+        start_text, end_text = str(raw).split("-")
+        start, end = time.fromisoformat(start_text.strip()), time.fromisoformat(end_text.strip())
+    except ValueError as error:
+        raise PolicyError(key, f'must look like "10:00-11:30", got {raw!r}') from error
+    if start >= end:
+        raise PolicyError(key, f"the window must end after it starts, got {raw!r}")
+    return CallbackWindow(start, end)
+
+
+def _quality(table: dict[str, Any]) -> QualityTargets:
+    path = "quality"
+    rating = table.get("provider_min_rating")
+    if type(rating) is not int or not 1 <= rating <= 5:
+        raise PolicyError(f"{path}.provider_min_rating", f"must be a rating from 1 to 5, got {rating!r}")
+    days = table.get("incident_survey_days")
+    if type(days) is not int or days < 0:
+        raise PolicyError(f"{path}.incident_survey_days", f"must be a whole number of days >= 0, got {days!r}")
+    return QualityTargets(
+        satisfaction_target=_fraction(table.get("satisfaction_target"), f"{path}.satisfaction_target"),
+        rework_alert_rate=_fraction(table.get("rework_alert_rate"), f"{path}.rework_alert_rate"),
+        spot_check_rate=_fraction(table.get("spot_check_rate"), f"{path}.spot_check_rate"),
+        provider_min_rating=rating,
+        incident_survey_days=days,
+    )
+
+
+def _departments(table: dict[str, Any]) -> dict[Category, Department]:
+    _check_keys(table, {c.value for c in Category}, "departments")
+    result = {}
+    for category in Category:
+        if category.value not in table:
+            raise PolicyError(f"departments.{category.value}", "missing: every category needs a department")
+        result[category] = _enum(Department, table[category.value], f"departments.{category.value}")
+    return result
+
+
+def _department_names(table: dict[str, Any]) -> dict[Department, str]:
+    _check_keys(table, {d.value for d in Department}, "department_names")
+    return {Department(key): _text(table, key, "department_names") for key in table}
+
+
+def _prices(raw: Any) -> tuple[PriceItem, ...]:
+    if not isinstance(raw, list):
+        raise PolicyError("prices", "must be a list of [[prices]] tables")
+    items, seen = [], set()
+    for index, entry in enumerate(raw):
+        path = f"prices[{index}]"
+        if not isinstance(entry, dict):
+            raise PolicyError(path, "must be a table")
+        _check_keys(entry, {"code", "name", "price", "unit"}, path)
+        code = _text(entry, "code", path)
+        if code in seen:
+            raise PolicyError(f"{path}.code", f"duplicate price code {code!r}")
+        seen.add(code)
+        try:
+            price = Decimal(str(entry.get("price")))
+        except InvalidOperation as error:
+            raise PolicyError(f"{path}.price", f"must be a number of 元, got {entry.get('price')!r}") from error
+        if not price.is_finite() or price < 0:
+            raise PolicyError(f"{path}.price", f"must be a number of 元 >= 0, got {entry.get('price')!r}")
+        items.append(
+            PriceItem(code=code, name=_text(entry, "name", path), price=price, unit=_text(entry, "unit", path))
+        )
+    return tuple(items)
+
+
+def _faq(table: dict[str, Any]) -> dict[str, FaqAnswer]:
+    result = {}
+    for key, raw in table.items():
+        path = f"faq.{key}"
+        if not isinstance(raw, dict):
+            raise PolicyError(path, "must be a table with question, answer and keywords")
+        _check_keys(raw, {"question", "answer", "keywords"}, path)
+        keywords = tuple(_strings(raw.get("keywords"), f"{path}.keywords"))
+        if not keywords:
+            raise PolicyError(f"{path}.keywords", "needs at least one keyword")
+        result[key] = FaqAnswer(
+            key=key, question=_text(raw, "question", path), answer=_text(raw, "answer", path), keywords=keywords
+        )
+    return result
+
+
+def _text(table: dict[str, Any], key: str, path: str) -> str:
+    value = table.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise PolicyError(f"{path}.{key}", f"must be non-empty text, got {value!r}")
+    return value.strip()
+
+
+def _strings(value: Any, path: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise PolicyError(path, f"must be a list of non-empty strings, got {value!r}")
+    return [v.strip() for v in value]
+
+
+def _fraction(value: Any, path: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise PolicyError(path, f"must be a fraction between 0 and 1, got {value!r}")
+    return float(value)
+
+
+def _enum(kind: type, value: Any, path: str):  # type: ignore[no-untyped-def]
+    try:
+        return kind(value)
+    except ValueError as error:
+        choices = ", ".join(member.value for member in kind)  # type: ignore[attr-defined]
+        raise PolicyError(path, f"unknown value {value!r} (expected one of {choices})") from error

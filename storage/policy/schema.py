@@ -1,0 +1,149 @@
+"""Typed policy objects: deadlines, complaint tiers, callbacks, prices, FAQ and departments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from storage.vocabulary import Category, Department, StaffRole, TicketType, Urgency
+
+
+@dataclass(frozen=True)
+class DeadlineSpec:
+    """How long after a ticket opens each step is due; None means no commitment for that step."""
+
+    respond: timedelta | None = None
+    arrive: timedelta | None = None
+    plan: timedelta | None = None
+    resolve: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class ComplaintTier:
+    """一级/二级/三级 complaint: who owns it and how long it may take."""
+
+    level: int
+    name: str
+    owner_role: StaffRole
+    resolve: timedelta
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ComplaintRules:
+    """Complaint hand-off and reporting limits."""
+
+    handoff: timedelta
+    cross_department: timedelta
+    cross_department_owner: Department
+    online_answer: timedelta
+    result_notice: timedelta
+    tiers: dict[int, ComplaintTier]
+
+
+@dataclass(frozen=True)
+class CallbackWindow:
+    """A local time range in which phone callbacks are allowed."""
+
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class CallbackRules:
+    """When and how often to call residents back."""
+
+    after_completion: timedelta
+    windows: tuple[CallbackWindow, ...]
+    delay_days: dict[str, tuple[int, int]]
+    rate: dict[str, float]
+
+
+@dataclass(frozen=True)
+class QualityTargets:
+    """KPI targets and thresholds."""
+
+    satisfaction_target: float
+    rework_alert_rate: float
+    spot_check_rate: float
+    provider_min_rating: int
+    incident_survey_days: int
+
+
+@dataclass(frozen=True)
+class PriceItem:
+    """One published price of a value-added service."""
+
+    code: str
+    name: str
+    price: Decimal
+    unit: str
+
+
+@dataclass(frozen=True)
+class FaqAnswer:
+    """A standard answer to a common question."""
+
+    key: str
+    question: str
+    answer: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A community's service policy, loaded and validated once."""
+
+    timezone: ZoneInfo
+    deadlines: dict[Urgency, DeadlineSpec]
+    complaints: ComplaintRules
+    callbacks: CallbackRules
+    quality: QualityTargets
+    departments: dict[Category, Department]
+    department_names: dict[Department, str]
+    prices: tuple[PriceItem, ...]
+    faq: dict[str, FaqAnswer] = field(default_factory=dict)
+
+    def deadline_for(self, kind: TicketType | str, urgency: Urgency | str, tier: int | None = None) -> DeadlineSpec:
+        """Deadlines for a new ticket: complaints by tier (hand-off as response), others by urgency."""
+        spec = self.deadlines[Urgency(urgency)]
+        if TicketType(kind) is not TicketType.COMPLAINT:
+            return spec
+        rule = self.complaints.tiers[tier or 1]
+        resolve = rule.resolve if spec.resolve is None else min(rule.resolve, spec.resolve)
+        return DeadlineSpec(respond=self.complaints.handoff, arrive=spec.arrive, plan=spec.plan, resolve=resolve)
+
+    def department_for(self, category: Category | str) -> Department:
+        """The department that owns work of this category."""
+        return self.departments[Category(category)]
+
+    def complaint_owner(self, tier: int) -> StaffRole:
+        """The role that owns a complaint of this tier."""
+        return self.complaints.tiers[tier].owner_role
+
+    def price(self, code: str) -> PriceItem:
+        """The published price with this code; raises KeyError."""
+        for item in self.prices:
+            if item.code == code:
+                return item
+        raise KeyError(code)
+
+    def in_callback_window(self, when: datetime) -> bool:
+        """True when `when` (aware) falls inside a phone-callback window, local time."""
+        local = when.astimezone(self.timezone).time()
+        return any(w.start <= local < w.end for w in self.callbacks.windows)
+
+    def next_callback_slot(self, after: datetime) -> datetime:
+        """The first moment at or after `after` inside a callback window (aware, same zone as input)."""
+        local = after.astimezone(self.timezone)
+        for day in range(8):
+            date = (local + timedelta(days=day)).date()
+            for window in sorted(self.callbacks.windows, key=lambda w: w.start):
+                start = datetime.combine(date, window.start, self.timezone)
+                end = datetime.combine(date, window.end, self.timezone)
+                if end <= local:
+                    continue
+                return max(start, local).astimezone(after.tzinfo)
+        raise ValueError("no callback window configured")
