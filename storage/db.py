@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -109,3 +110,14 @@ async def open_database(url: str | None = None, *, migrate: bool = True, **engin
     if migrate:
         await upgrade_engine(engine)
     return Database(url=url, engine=engine, sessions=create_sessionmaker(engine))
+
+
+@asynccontextmanager
+async def one_transaction(url: str | None = None) -> AsyncIterator[AsyncSession]:
+    """Open (and migrate) the database, yield a session in one transaction, commit, close. For CLI/scripts."""
+    database = await open_database(url)
+    try:
+        async with database.sessions() as session, session.begin():
+            yield session
+    finally:
+        await database.close()

@@ -1,8 +1,8 @@
 """Subcommands of the `wuye` CLI, one module each; every module exposes `register(subparsers)`."""
 
-from bot.commands import nlu_console
+from bot.commands import communities, db, nlu_console, rooms, staff
 
 #: Modules whose `register(subparsers)` adds a subcommand; order is the order of `wuye --help`.
-COMMAND_MODULES = [nlu_console]
+COMMAND_MODULES = [nlu_console, db, communities, rooms, staff]
 
 __all__ = ["COMMAND_MODULES"]

@@ -1,7 +1,7 @@
 """Storage fixtures: a migrated database on SQLite (a real file) and on PostgreSQL, and a frozen clock.
 
 PostgreSQL comes from WUYE_TEST_POSTGRES_URL (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test).
-The session creates its own database `wuye_test_<pid>` on that server, migrates it once and truncates
+The session creates its own database `wuye_test_<pid>_<random>` on that server, migrates it once and truncates
 every table before each test; it is dropped at the end. Without the variable, or when the server does
 not answer, the postgres half of every test is skipped with the reason.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,14 +50,14 @@ class PostgresServer:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    """Create and migrate `wuye_test_<pid>` on the server named by WUYE_TEST_POSTGRES_URL."""
+    """Create and migrate `wuye_test_<pid>_<random>` on the server named by WUYE_TEST_POSTGRES_URL."""
     server = PostgresServer()
     admin_url = os.environ.get(POSTGRES_URL_ENV)
     if not admin_url:
         server.skip_reason = f"{POSTGRES_URL_ENV} is not set (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)"
         yield server
         return
-    name = f"wuye_test_{os.getpid()}"
+    name = f"wuye_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     try:
         asyncio.run(_recreate_database(admin_url, name))
     except (TimeoutError, OSError, Exception) as error:
