@@ -55,10 +55,12 @@ async def set_policy(session: AsyncSession, *, community_id: int, policy_toml: s
 
 async def policy_for(session: AsyncSession, community_id: int) -> Policy:
     """The validated policy of a community (parsed once per distinct file)."""
-    text = await session.scalar(select(Community.policy_toml).where(Community.id == community_id))
-    if text is None and await session.get(Community, community_id) is None:
+    row = (
+        await session.execute(select(Community.id, Community.policy_toml).where(Community.id == community_id))
+    ).first()
+    if row is None:
         raise NotFound("community", community_id)
-    return _cached_policy(text)
+    return _cached_policy(row.policy_toml)
 
 
 @lru_cache(maxsize=64)

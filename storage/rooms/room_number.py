@@ -44,7 +44,9 @@ def make_room_number(building: str, unit: str | None, room: str) -> RoomNumber:
 
 def parse_room_code(code: str) -> RoomNumber:
     """Parse `3-2-502`, `B-1203` or `3-502` into parts; raises InvalidInput."""
-    parts = [p for p in re.split(r"[-－—_/ ]+", _clean(code)) if p]
+    parts = re.split(r"\s*[-－—_/]\s*", _clean(code))
+    if any(not part for part in parts):
+        raise InvalidInput("room", f"{code!r} has an empty part")
     if len(parts) == 3:
         return make_room_number(parts[0], parts[1], parts[2])
     if len(parts) == 2:
