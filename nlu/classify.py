@@ -45,7 +45,8 @@ def decide(analysis: Analysis, models: Models) -> Decision:
         decision.cues.append(Cue("type", "other", "空消息"))
         return decision
 
-    type_probs = models.fields["type"].probabilities(feats)
+    scores = models.scores(feats)
+    type_probs = models.probabilities("type", scores)
     decision.type, decision.confidence["type"] = _top(type_probs)
     decision.cues.append(Cue("type", decision.type, f"模型 {decision.confidence['type']:.2f}"))
 
@@ -62,7 +63,7 @@ def decide(analysis: Analysis, models: Models) -> Decision:
     elif withdrawal:
         decision.withdrawn = decision.type == "other"
 
-    urgency_probs = models.fields["urgency"].probabilities(feats)
+    urgency_probs = models.probabilities("urgency", scores)
     decision.urgency, decision.confidence["urgency"] = _top(urgency_probs)
     decision.cues.append(Cue("urgency", decision.urgency, f"模型 {decision.confidence['urgency']:.2f}"))
     if critical and withdrawal and urgency_probs["critical"] < CRITICAL_DOUBT:
@@ -82,12 +83,12 @@ def decide(analysis: Analysis, models: Models) -> Decision:
         decision.urgency = "normal"
         decision.cues.append(Cue("urgency", "normal", "住户说不急: " + "、".join(low)))
 
-    category_probs = models.fields["category"].probabilities(feats | {"type:" + decision.type})
+    category_probs = models.probabilities("category", scores, extra=("type:" + decision.type,))
     decision.category, decision.confidence["category"] = _top(category_probs)
     decision.cues.append(Cue("category", decision.category, f"模型 {decision.confidence['category']:.2f}"))
 
     if decision.type == "complaint":
-        tier_probs = models.fields["tier"].probabilities(feats)
+        tier_probs = models.probabilities("tier", scores)
         decision.tier, decision.confidence["tier"] = _top(tier_probs)
         decision.cues.append(Cue("tier", decision.tier, f"模型 {decision.confidence['tier']:.2f}"))
         if delay and decision.tier == "1":

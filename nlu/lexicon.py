@@ -11,9 +11,10 @@ from typing import Any, Final
 
 LEXICON_PATH: Final[Path] = Path(__file__).parent / "data" / "lexicon.toml"
 CUE_GROUPS: Final[tuple[str, ...]] = (
-    "critical", "urgent", "low_urgency", "withdrawal", "complaint", "delay", "inquiry", "booking", "praise",
+    "critical", "urgent", "low_urgency", "withdrawal", "complaint", "delay", "inquiry", "booking", "praise", "fault",
+    "suggestion", "dept_engineering", "dept_cleaning_greening", "dept_security_order", "dept_service_attitude",
+    "dept_fees", "dept_value_added",
 )  # fmt: skip
-_CLAUSE_BREAK = re.compile(r"[,.;!?，。；！？\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +48,13 @@ class Lexicon:
     raw: dict[str, Any]
     typos: re.Pattern[str]
     typo_map: dict[str, str]
-    groups: dict[str, re.Pattern[str]]
+    literals: re.Pattern[str]
+    literal_groups: dict[str, tuple[str, ...]]
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
     negate_before: re.Pattern[str]
     negate_after: re.Pattern[str]
     past: re.Pattern[str]
+    ongoing: re.Pattern[str]
     hypothetical: re.Pattern[str]
 
 
@@ -60,16 +64,27 @@ def lexicon() -> Lexicon:
     with LEXICON_PATH.open("rb") as fh:
         raw = tomllib.load(fh)
     typo_map = dict(raw["typos"])
+    literal_groups: dict[str, tuple[str, ...]] = {}
+    patterns = []
+    for group in CUE_GROUPS:
+        for term in raw[group]["terms"]:
+            if term.startswith("re:"):
+                patterns.append((group, re.compile(term[3:])))
+            else:
+                literal_groups[term] = (*literal_groups.get(term, ()), group)
     return Lexicon(
         raw=raw,
         typos=_alternation(list(typo_map)),
         typo_map=typo_map,
-        groups={group: _alternation(raw[group]["terms"]) for group in CUE_GROUPS},
+        literals=_alternation(list(literal_groups)),
+        literal_groups=literal_groups,
+        patterns=tuple(patterns),
         negate_before=re.compile(
             "(?:" + "|".join(map(re.escape, raw["negators"]["before"])) + r")[^,，。!！?？]{0,2}$"
         ),
         negate_after=re.compile(r"^[^,，。!！?？]{0,4}(?:" + "|".join(map(re.escape, raw["negators"]["after"])) + ")"),
         past=_alternation(raw["past"]["markers"]),
+        ongoing=_alternation(raw["past"]["ongoing"]),
         hypothetical=_alternation(raw["hypothetical"]["markers"]),
     )
 
@@ -80,12 +95,15 @@ def fix_typos(text: str) -> str:
     return lex.typos.sub(lambda m: lex.typo_map[m.group()], text)
 
 
+_CLAUSE_BREAKS = frozenset(",.;!?，。；！？\n")
+
+
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     left = start
-    while left > 0 and not _CLAUSE_BREAK.match(text[left - 1]):
+    while left > 0 and text[left - 1] not in _CLAUSE_BREAKS:
         left -= 1
     right = end
-    while right < len(text) and not _CLAUSE_BREAK.match(text[right]):
+    while right < len(text) and text[right] not in _CLAUSE_BREAKS:
         right += 1
     return left, right
 
@@ -93,15 +111,15 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 def find_cues(text: str) -> list[CueMatch]:
     """Every lexicon cue in a normalised text, with its negation, past and hypothetical scope."""
     lex = lexicon()
+    hits = [(group, m) for m in lex.literals.finditer(text) for group in lex.literal_groups[m.group()]]
+    hits += [(group, m) for group, pattern in lex.patterns for m in pattern.finditer(text)]
     found: list[CueMatch] = []
-    for group, pattern in lex.groups.items():
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            left, right = _clause_bounds(text, start, end)
-            before = text[max(left, start - 5) : start]
-            negated = bool(lex.negate_before.search(before)) or bool(lex.negate_after.search(text[end:right]))
-            clause_before = text[left:start]
-            past = bool(lex.past.search(clause_before))
-            hypothetical = bool(lex.hypothetical.search(text[left:right]))
-            found.append(CueMatch(group, match.group(), start, end, negated, past, hypothetical))
+    for group, match in hits:
+        start, end = match.span()
+        left, right = _clause_bounds(text, start, end)
+        before = text[max(left, start - 5) : start]
+        negated = bool(lex.negate_before.search(before)) or bool(lex.negate_after.search(text[end:right]))
+        past = bool(lex.past.search(text, left, start)) and not lex.ongoing.search(text, left, right)
+        hypothetical = bool(lex.hypothetical.search(text, left, right))
+        found.append(CueMatch(group, match.group(), start, end, negated, past, hypothetical))
     return found

@@ -1,4 +1,4 @@
-"""The linear classifiers (one per field) trained by `python -m nlu.train`, scored with plain dict lookups."""
+"""The linear classifiers (one per field) trained by `python -m nlu.train`, scored together in one matrix lookup."""
 
 from __future__ import annotations
 
@@ -10,54 +10,68 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
+import numpy as np
+
 MODEL_PATH: Final[Path] = Path(__file__).parent / "data" / "model.json"
 """The artefact. Rebuilt from the corpus by `python -m nlu.train`; never edited by hand."""
 
 
 @dataclass(frozen=True, slots=True)
-class LinearModel:
-    """A multinomial logistic regression: per-class intercepts and per-feature weight rows."""
+class FieldModel:
+    """A multinomial logistic regression for one field: its classes and its columns in the shared matrix."""
 
     classes: tuple[str, ...]
-    intercept: tuple[float, ...]
-    weights: dict[str, tuple[float, ...]]
-
-    def probabilities(self, features: Iterable[str]) -> dict[str, float]:
-        """Softmax over the classes for a set of binary features."""
-        scores = list(self.intercept)
-        n = len(scores)
-        weights = self.weights
-        for feature in features:
-            row = weights.get(feature)
-            if row is not None:
-                for i in range(n):
-                    scores[i] += row[i]
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        return {label: e / total for label, e in zip(self.classes, exps, strict=True)}
+    columns: slice
 
 
-@dataclass(frozen=True, slots=True)
 class Models:
-    """One classifier per field of the request, and what they were trained on."""
+    """All fields' weights in one (features × classes-of-all-fields) matrix, so a message costs one lookup."""
 
-    fields: dict[str, LinearModel]
-    trained_on: str
+    def __init__(self, spec: dict, trained_on: str = "") -> None:
+        self.trained_on = trained_on
+        self.fields: dict[str, FieldModel] = {}
+        vocabulary: dict[str, int] = {}
+        width = 0
+        for name, field in spec.items():
+            n = len(field["classes"])
+            self.fields[name] = FieldModel(tuple(field["classes"]), slice(width, width + n))
+            width += n
+            for feature in field["weights"]:
+                vocabulary.setdefault(feature, len(vocabulary))
+        matrix = np.zeros((len(vocabulary) + 1, width))  # the last row stays zero: the row of unknown features
+        for name, field in spec.items():
+            columns = self.fields[name].columns
+            for feature, row in field["weights"].items():
+                matrix[vocabulary[feature], columns] = row
+        self.vocabulary = vocabulary
+        self.matrix = matrix
+        self.intercept = np.concatenate([np.array(field["intercept"], dtype=float) for field in spec.values()])
+
+    def scores(self, features: Iterable[str]) -> list[float]:
+        """Linear scores (intercepts included) of every field's classes for a set of binary features."""
+        index = self.vocabulary
+        rows = [index[f] for f in features if f in index]
+        total = np.add.reduce(self.matrix.take(rows, axis=0), axis=0) + self.intercept if rows else self.intercept
+        return total.tolist()
+
+    def probabilities(self, field: str, scores: list[float], extra: Iterable[str] = ()) -> dict[str, float]:
+        """Softmax over one field's classes, from `scores` plus any extra features for that field alone."""
+        model = self.fields[field]
+        logits = scores[model.columns]
+        for feature in extra:
+            row = self.vocabulary.get(feature)
+            if row is not None:
+                logits = [a + b for a, b in zip(logits, self.matrix[row, model.columns].tolist(), strict=True)]
+        top = max(logits)
+        exps = [math.exp(v - top) for v in logits]
+        total = sum(exps)
+        return {label: e / total for label, e in zip(model.classes, exps, strict=True)}
 
 
 def load_models(path: Path = MODEL_PATH) -> Models:
     """Read a model artefact."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    fields = {
-        name: LinearModel(
-            classes=tuple(spec["classes"]),
-            intercept=tuple(spec["intercept"]),
-            weights={feature: tuple(row) for feature, row in spec["weights"].items()},
-        )
-        for name, spec in data["fields"].items()
-    }
-    return Models(fields=fields, trained_on=data.get("trained_on", ""))
+    return Models(data["fields"], data.get("trained_on", ""))
 
 
 @cache

@@ -19,6 +19,11 @@ MAX_CHARS: Final[int] = 2000
 
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+# Code point blocks where emoji live; a text without any skips the emoji library entirely.
+_MAYBE_EMOJI = re.compile(
+    "[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2190-\u21ff\u2300-\u27bf\u2934\u2935\u2b00-\u2bff"
+    "\u3030\u303d\u3297\u3299\U0001f000-\U0001faff\ufe0f\u200d]"
+)
 _SPACES = re.compile(r"\s+")
 _REPEATED_PUNCT = re.compile(r"([!?,.;~。，！？、…])\1+")
 _EXCLAIM_RUN = re.compile(r"[!！]{2,}|[?？]{2,}")
@@ -69,7 +74,7 @@ def _emoji_names(text: str) -> tuple[str, tuple[str, ...]]:
         found.append(data["en"].strip(":"))
         return " "
 
-    if not emoji.purely_emoji(text) and not any(ord(ch) > 0x2000 and not "\u4e00" <= ch <= "\u9fff" for ch in text):
+    if not _MAYBE_EMOJI.search(text):
         return text, ()
     return emoji.replace_emoji(text, replace=keep), tuple(found)
 

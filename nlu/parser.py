@@ -50,13 +50,27 @@ def parse(text: str, *, now: datetime | None = None) -> ParsedRequest:
     try:
         return parse_strict(text if isinstance(text, str) else str(text), now=now)
     except Exception as exc:  # the last line of defence: a resident's message is never lost to a parser bug
+        danger = _danger_words(text)
         return ParsedRequest(
             type="other",
-            urgency="normal",
+            urgency="critical" if danger else "normal",
             category="other",
             tier=None,
             room=None,
             phone=None,
             text=text if isinstance(text, str) else repr(text),
-            cues=(Cue("type", "other", f"解析失败，需人工查看: {type(exc).__name__}"),),
+            cues=(Cue("type", "other", f"解析失败，需人工查看: {type(exc).__name__}"),)
+            + ((Cue("urgency", "critical", "危险信号: " + "、".join(danger)),) if danger else ()),
         )
+
+
+def _danger_words(text: object) -> list[str]:
+    """Critical words in the raw text, for the fallback: missing a critical message is the worst error."""
+    try:
+        from nlu.lexicon import lexicon
+
+        raw = text if isinstance(text, str) else str(text)
+        words = [t for t in lexicon().raw["critical"]["terms"] if not t.startswith("re:") and t in raw]
+        return words[:5]
+    except Exception:
+        return []

@@ -37,6 +37,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("r", re.compile(_NOT_DIGIT_BEFORE + _R + r"\s*(?:的业主|的住户|业主|住户)")),
 ]  # fmt: skip
 
+_HAS_ROOM_DIGITS = re.compile(r"\d{3}")
+"""Every room pattern needs a room part of 3-4 digits: a text without three digits in a row has no room."""
+
 # A room number that belongs to someone else: the resident's own comes from elsewhere in the message.
 _OTHERS = re.compile(r"(?:楼上|楼下|隔壁|对门|对面|邻居|他家|她家|他们家|别人家)[^,，。!！?？\s]{0,3}$")
 
@@ -71,6 +74,8 @@ def _canonical(kind: str, match: re.Match[str]) -> str:
 
 def find_rooms(text: str) -> list[RoomMention]:
     """Every room number in a normalised text, in order, overlapping candidates resolved by pattern priority."""
+    if not _HAS_ROOM_DIGITS.search(text):
+        return []
     taken: list[tuple[int, int]] = []
     found: list[RoomMention] = []
     for kind, pattern in _PATTERNS:
@@ -87,7 +92,7 @@ def find_rooms(text: str) -> list[RoomMention]:
 
 # A building (and unit) named on its own, apart from the room: 我家2102，22号楼 / 我是15栋1单元的，住1203.
 _BUILDING_ALONE = re.compile(
-    r"(?<![\d.:A-Za-z])(?P<b>\d{1,3}|[A-Za-z])\s*(?:号楼|号栋|栋楼|栋|幢|座)(?:\s*(?P<u>\d{1,2})\s*单元)?(?!\s*\d)"
+    r"(?<![\d.:A-Za-z])(?P<b>\d{1,3}|[A-Za-z])\s*(?:号楼|号栋|栋楼|栋|幢|座)(?:\s*(?P<u>\d{1,2})\s*单元)?(?!\s*\d(?!\d?\s*[楼层]))"
 )
 
 

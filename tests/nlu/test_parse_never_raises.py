@@ -33,3 +33,15 @@ def test_huge_message_is_cut_and_flagged() -> None:
     result = parse_strict("楼上漏水" * 25_000)
     assert result.truncated
     assert len(result.normalized) <= MAX_CHARS
+
+
+def test_internal_fault_still_flags_danger(monkeypatch) -> None:
+    import nlu.parser
+
+    def broken(text: str):
+        raise RuntimeError("simulated parser bug")
+
+    monkeypatch.setattr(nlu.parser, "analyse", broken)
+    result = nlu.parser.parse("救命 我爸晕倒了")
+    assert (result.type, result.urgency) == ("other", "critical")
+    assert nlu.parser.parse("电梯坏了").urgency == "normal"
