@@ -33,8 +33,13 @@ def _top(probs: dict[str, float]) -> tuple[str, float]:
     return label, probs[label]
 
 
-def _live(analysis: Analysis, group: str) -> list[str]:
-    return [c.term for c in analysis.cues if c.group == group and c.live]
+def _live_terms(analysis: Analysis) -> dict[str, list[str]]:
+    """The terms of every cue group that speak of something happening now."""
+    live: dict[str, list[str]] = {}
+    for cue in analysis.cues:
+        if cue.live:
+            live.setdefault(cue.group, []).append(cue.term)
+    return live
 
 
 def decide(analysis: Analysis, models: Models) -> Decision:
@@ -50,9 +55,10 @@ def decide(analysis: Analysis, models: Models) -> Decision:
     decision.type, decision.confidence["type"] = _top(type_probs)
     decision.cues.append(Cue("type", decision.type, f"模型 {decision.confidence['type']:.2f}"))
 
-    critical = _live(analysis, "critical")
-    delay = _live(analysis, "delay")
-    withdrawal = _live(analysis, "withdrawal")
+    live = _live_terms(analysis)
+    critical = live.get("critical", [])
+    delay = live.get("delay", [])
+    withdrawal = live.get("withdrawal", [])
     if delay and decision.type == "repair":
         decision.type = "complaint"
         decision.cues.append(Cue("type", "complaint", "报修后拖延: " + "、".join(delay)))
@@ -78,7 +84,7 @@ def decide(analysis: Analysis, models: Models) -> Decision:
     elif decision.urgency == "normal" and urgency_probs["urgent"] + urgency_probs["critical"] >= URGENT_DOUBT:
         decision.urgency = "urgent"
         decision.cues.append(Cue("urgency", "urgent", "疑似紧急"))
-    low = _live(analysis, "low_urgency")
+    low = live.get("low_urgency", [])
     if low and decision.urgency == "urgent" and not critical:
         decision.urgency = "normal"
         decision.cues.append(Cue("urgency", "normal", "住户说不急: " + "、".join(low)))

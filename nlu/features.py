@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from nlu.lexicon import CueMatch
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -28,14 +31,8 @@ def extract_features(
             feats.add("w:<num>")
         elif len(word) > 1 or _is_cjk(word):
             feats.add("w:" + word.lower())
-    prev = ""
-    for ch in text:
-        if _is_cjk(ch):
-            if prev:
-                feats.add("c:" + prev + ch)
-            prev = ch
-        else:
-            prev = ""
+    for run in _CJK_RUN.findall(text):
+        feats.update(["c:" + run[i : i + 2] for i in range(len(run) - 1)])
     for cue in cues:
         scope = "neg" if cue.negated else "past" if cue.past else "hyp" if cue.hypothetical else "live"
         feats.add(f"cue:{cue.group}:{scope}")

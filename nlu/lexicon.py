@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass
@@ -95,16 +96,15 @@ def fix_typos(text: str) -> str:
     return lex.typos.sub(lambda m: lex.typo_map[m.group()], text)
 
 
-_CLAUSE_BREAKS = frozenset(",.;!?，。；！？\n")
+_CLAUSE_BREAK = re.compile(r"[,.;!?，。；！？\n]")
 
 
-def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = start
-    while left > 0 and text[left - 1] not in _CLAUSE_BREAKS:
-        left -= 1
-    right = end
-    while right < len(text) and text[right] not in _CLAUSE_BREAKS:
-        right += 1
+def _clause_bounds(breaks: list[int], length: int, start: int, end: int) -> tuple[int, int]:
+    """The clause around [start, end): from after the previous break to the next one."""
+    i = bisect.bisect_left(breaks, start)
+    left = breaks[i - 1] + 1 if i > 0 else 0
+    j = bisect.bisect_left(breaks, end)
+    right = breaks[j] if j < len(breaks) else length
     return left, right
 
 
@@ -114,9 +114,12 @@ def find_cues(text: str) -> list[CueMatch]:
     hits = [(group, m) for m in lex.literals.finditer(text) for group in lex.literal_groups[m.group()]]
     hits += [(group, m) for group, pattern in lex.patterns for m in pattern.finditer(text)]
     found: list[CueMatch] = []
+    if not hits:
+        return found
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
     for group, match in hits:
         start, end = match.span()
-        left, right = _clause_bounds(text, start, end)
+        left, right = _clause_bounds(breaks, len(text), start, end)
         before = text[max(left, start - 5) : start]
         negated = bool(lex.negate_before.search(before)) or bool(lex.negate_after.search(text[end:right]))
         past = bool(lex.past.search(text, left, start)) and not lex.ongoing.search(text, left, right)
