@@ -26,3 +26,27 @@ def test_dev_bars() -> None:
     assert report.critical_recall == 1.0
     assert report.accuracy("room") >= 0.98
     assert report.accuracy("phone") >= 0.99
+
+
+# Regression floors, just under today's dev figures. The issue's bars (type and urgency 95 %, category 90 %) are
+# the target and are not met yet; these stop quality from slipping further while the work goes on.
+FLOORS = {"type": 0.87, "urgency": 0.90, "category": 0.85, "tier": 0.68}
+
+
+def test_dev_regression_floors() -> None:
+    report = score(load_split("dev"), parse_strict)
+    for field, floor in FLOORS.items():
+        assert report.accuracy(field) >= floor, (field, report.accuracy(field))
+
+
+def test_better_than_chance_on_every_label() -> None:
+    """Every type and urgency label is predicted right at least half the time on dev (no collapsed class)."""
+    report = score(load_split("dev"), parse_strict)
+    for name, labels in (
+        ("type", ("repair", "inquiry", "complaint", "other")),
+        ("urgency", ("normal", "urgent", "critical")),
+    ):
+        counts = report.confusion[name]
+        for label in labels:
+            gold = sum(n for (g, _), n in counts.items() if g == label)
+            assert counts[(label, label)] >= 0.5 * gold, (name, label)
