@@ -34,9 +34,7 @@ class Analysis:
 
 def count_problems(text: str) -> int:
     """How many separate faults the message reports (several problems may deserve separate tickets)."""
-    faults = {m.group() for clause in _PROBLEM_SPLIT.split(text) for m in [_FAULT.search(clause)] if m}
-    clauses = sum(1 for clause in _PROBLEM_SPLIT.split(text) if _FAULT.search(clause))
-    return max(1, min(clauses, len(faults) + clauses) if faults else 1)
+    return max(1, sum(1 for clause in _PROBLEM_SPLIT.split(text) if _FAULT.search(clause)))
 
 
 def analyse(raw: str) -> Analysis:

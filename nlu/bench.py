@@ -24,10 +24,9 @@ COLD_START_RUNS = 3
 
 def _cold_start(code: str) -> float:
     """Median wall time of a fresh interpreter running `code`, which prints its own elapsed seconds."""
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0"}
     times = []
     for _ in range(COLD_START_RUNS):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
         times.append(float(out.stdout.strip().splitlines()[-1]))
     return statistics.median(times)
 

@@ -19,7 +19,7 @@ _RUN = re.compile(r"[零〇○一幺二两三四五六七八九十百千万]+")
 # Measure words and units after which a numeral is a number, not part of a word (一直, 一下, 十分).
 _UNIT = re.compile(
     r"(?:号楼|单元|分钟|小时|个月|星期|礼拜|栋|幢|座|号|楼|层|室|户|房|点|刻|个|次|天|周|月|日|年|台|辆|位|元|块|毛|岁|"
-    r"趟|遍|间|把|盏|条|根|只|人|口|多|米|平|度|斤|箱|袋|件|扇|套|部|樘|格|瓶|桶|w|W|#|-|/|栋)"
+    r"趟|遍|间|把|盏|条|根|只|人|口|多|米|平|度|斤|箱|袋|件|扇|套|部|樘|格|瓶|桶|w|W|#|-|/)"
 )
 # After these words a digit run is a number even with nothing after it (电话一三八…, 房号五零二).
 _NUMBER_CONTEXT = re.compile(r"(?:电话|手机|号码|联系|房号|门牌|单元|栋|幢|座|号楼|打|拨|是|到|至|:|：|-|/|第|共|约)$")
@@ -73,7 +73,7 @@ def _convert(run: str, before: str, after: str) -> str:
     if len(run) == 1:
         if run == "两" and not followed_by_unit:
             return run
-        if after.startswith("点") and run in "一" and not _time_context(before, after):
+        if after.startswith("点") and run == "一" and not _time_context(before, after):
             return run  # 快一点, 好一点
         if followed_by_unit or _NUMBER_CONTEXT.search(before):
             if run == "一" and after.startswith(("楼", "层")) and before.endswith(("统", "唯", "同")):

@@ -67,9 +67,7 @@ def _canonical(kind: str, match: re.Match[str]) -> str:
         return f"{building}-{unit}-{room}"
     if kind == "br":
         return f"{building}-{room}"
-    if kind == "ur":
-        return room
-    return room
+    return room  # "ur" (a unit without a building) and "r": the room alone
 
 
 def find_rooms(text: str) -> list[RoomMention]:

@@ -2,8 +2,10 @@
 
 import json
 
+import pytest
+
 from nlu.corpus import load_split
-from nlu.evaluate import score
+from nlu.evaluate import Report, score
 from nlu.model import MODEL_PATH
 from nlu.parser import parse_strict
 from nlu.train import corpus_digest
@@ -21,8 +23,13 @@ def test_corpus_size_and_split() -> None:
     assert not {ex.id for ex in train} & {ex.id for ex in dev}
 
 
-def test_dev_bars() -> None:
-    report = score(load_split("dev"), parse_strict)
+@pytest.fixture(scope="module")
+def report() -> Report:
+    """The dev split scored once for all the tests here."""
+    return score(load_split("dev"), parse_strict)
+
+
+def test_dev_bars(report: Report) -> None:
     assert report.critical_recall == 1.0
     assert report.accuracy("room") >= 0.98
     assert report.accuracy("phone") >= 0.99
@@ -33,15 +40,13 @@ def test_dev_bars() -> None:
 FLOORS = {"type": 0.87, "urgency": 0.90, "category": 0.85, "tier": 0.68}
 
 
-def test_dev_regression_floors() -> None:
-    report = score(load_split("dev"), parse_strict)
+def test_dev_regression_floors(report: Report) -> None:
     for field, floor in FLOORS.items():
         assert report.accuracy(field) >= floor, (field, report.accuracy(field))
 
 
-def test_better_than_chance_on_every_label() -> None:
+def test_better_than_chance_on_every_label(report: Report) -> None:
     """Every type and urgency label is predicted right at least half the time on dev (no collapsed class)."""
-    report = score(load_split("dev"), parse_strict)
     for name, labels in (
         ("type", ("repair", "inquiry", "complaint", "other")),
         ("urgency", ("normal", "urgent", "critical")),
