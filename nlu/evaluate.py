@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from nlu.corpus import Example, read_tsv
+from nlu.corpus import Example, load_split, read_tsv
 from nlu.labels import TYPES, URGENCIES
 
 FIELDS = ("type", "urgency", "category", "tier", "room", "phone")
@@ -97,12 +97,15 @@ def format_report(report: Report, *, show_misses: bool = False) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nlu.evaluate", description=__doc__)
-    parser.add_argument("file", help="labelled TSV: id text type urgency category tier room phone")
+    parser.add_argument(
+        "file", help="labelled TSV (id text type urgency category tier room phone), or `train` / `dev`: a corpus split"
+    )
     parser.add_argument("--misses", action="store_true", help="list every wrong field")
     args = parser.parse_args(argv)
     from nlu import parse
 
-    print(format_report(score(read_tsv(args.file), parse), show_misses=args.misses))
+    examples = load_split(args.file) if args.file in ("train", "dev") else read_tsv(args.file)
+    print(format_report(score(examples, parse), show_misses=args.misses))
     return 0
 
 

@@ -79,3 +79,15 @@ def test_cli_prints_one_json_object() -> None:
     data = json.loads(out)
     assert {k: data[k] for k in ("room", "phone")} == {"room": "B-1203", "phone": "15800001234"}
     assert set(data) >= {"type", "urgency", "category", "tier", "room", "phone"}
+
+
+def test_evaluate_cli_reads_a_split_or_a_file(tmp_path) -> None:
+    dev = subprocess.run([sys.executable, "-m", "nlu.evaluate", "dev"], capture_output=True, text=True, check=True)
+    assert "critical recall" in dev.stdout
+    sample = tmp_path / "one.tsv"
+    sample.write_text("id\ttext\ttype\turgency\tcategory\ttier\troom\tphone\nx1\t3号楼502 马桶堵了\trepair\tnormal\t"
+                      "engineering\t\t3-502\t\n", encoding="utf-8")  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-m", "nlu.evaluate", str(sample)], capture_output=True, text=True, check=True
+    )
+    assert "messages: 1" in out.stdout and "room      100.00 %" in out.stdout
