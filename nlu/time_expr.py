@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Final
 
@@ -142,6 +143,25 @@ def _resolve(match: re.Match[str], now: datetime) -> TimeRange | None:
 
 
 _TRIGGER = re.compile(r"[天日晚早周期拜号点:：午晨夜]")
+# Every part of _EXPR is optional, so it matches (empty) at every position; a non-empty match can only start on a
+# character that starts one of its parts: a digit, a space, a relative day, a week prefix or a period of the day.
+_START = re.compile(
+    r"[\d\s"
+    + "".join(sorted({word[0] for word in _RELATIVE_DAYS} | {word[0] for word in _PERIODS} | set("下这本周星礼")))
+    + "]"
+)
+
+
+def _expressions(text: str) -> Iterator[re.Match[str]]:
+    """The non-empty matches of `_EXPR.finditer(text)`, trying `_EXPR` only where a match can start."""
+    pos = 0
+    while (start := _START.search(text, pos)) is not None:
+        match = _EXPR.match(text, start.start())
+        if match is not None and match.end() > match.start():
+            yield match
+            pos = match.end()
+        else:
+            pos = start.start() + 1
 
 
 def find_times(text: str, now: datetime) -> list[TimeRange]:
@@ -149,7 +169,7 @@ def find_times(text: str, now: datetime) -> list[TimeRange]:
     found: list[TimeRange] = []
     if not _TRIGGER.search(text):
         return found
-    for match in _EXPR.finditer(text):
+    for match in _expressions(text):
         if not match.group().strip():
             continue
         # A bare number with 点 is a time only with a day, a period, or a clock form (点半, 10:30, a range).

@@ -1,9 +1,11 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlu.normalize import normalize
-from nlu.time_expr import find_times
+from nlu.time_expr import _EXPR, _expressions, find_times
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=CST)  # a Monday morning
@@ -41,3 +43,17 @@ def test_a_passed_time_without_a_day_is_tomorrow() -> None:
 @pytest.mark.parametrize("text", ["我等了3个小时", "快一点", "1号楼502"])
 def test_no_time(text: str) -> None:
     assert find_times(normalize(text).text, NOW) == []
+
+
+TIME_ALPHABET = list(
+    "0123456789 大前昨今明后天日晚早儿下个这本周星期礼拜一二三四五六七"
+    "凌清晨上中午傍夜里半白月号点时分钟刻到至-~—:：楼单元栋房漏水"
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(TIME_ALPHABET), max_size=40).map("".join))
+def test_scan_finds_what_a_full_finditer_finds(text: str) -> None:
+    """`_expressions` skips positions where no match can start; it must find exactly what finditer finds."""
+    expected = [(m.span(), m.group()) for m in _EXPR.finditer(text) if m.group()]
+    assert [(m.span(), m.group()) for m in _expressions(text)] == expected
