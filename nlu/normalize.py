@@ -29,6 +29,8 @@ _REPEATED_PUNCT = re.compile(r"([!?,.;~。，！？、…])\1+")
 _EXCLAIM_RUN = re.compile(r"[!！]{2,}|[?？]{2,}")
 # Voice-input fillers. Only removed where they stand as fillers: at a pause or before more speech.
 _FILLERS = re.compile(r"(?:那个|就是说|然后呢|嗯+|呃+|额+|啊+|哎呀|那啥|这个这个|(?<![^\s,，。])就是(?=[\s,，。]))")
+_FILLER_HEADS: Final[tuple[str, ...]] = ("那个", "就是", "然后呢", "嗯", "呃", "额", "啊", "哎呀", "那啥", "这个这个")
+"""Every filler match starts with one of these: a text containing none has no filler (checked before the regex)."""
 _FILLER_KEEP_BEFORE = re.compile(r"[的是]$")
 
 
@@ -80,6 +82,9 @@ def _emoji_names(text: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _drop_fillers(text: str) -> str:
+    if not any(head in text for head in _FILLER_HEADS):
+        return text
+
     def repl(match: re.Match[str]) -> str:
         if _FILLER_KEEP_BEFORE.search(text[: match.start()]) and match.group() == "那个":
             return match.group()
@@ -99,7 +104,8 @@ def normalize(text: str) -> Normalized:
     text, traditional = to_simplified(text)
     text, emojis = _emoji_names(text)
     exclamations = len(_EXCLAIM_RUN.findall(text))
-    text = _REPEATED_PUNCT.sub(r"\1", text)
+    if _REPEATED_PUNCT.search(text):  # sub with a group reference costs a call into Python even when nothing matches
+        text = _REPEATED_PUNCT.sub(r"\1", text)
     text = _drop_fillers(text)
     text = chinese_numerals_to_digits(text)
     text = _SPACES.sub(" ", text).strip()

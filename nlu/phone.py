@@ -10,6 +10,7 @@ _GROUP = re.compile(r"\d+")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _COUNTRY = re.compile(r"\+?86[\s\-]?")
 _NON_DIGIT = re.compile(r"\D")
+_DIGIT = re.compile(r"\d")
 # A digit group right after these words is part of an address, not the start of a phone number.
 _ADDRESS_BEFORE = re.compile(r"(?:单元|栋|幢|座|号楼|室|房|楼|号|-)\s*$")
 
@@ -20,7 +21,9 @@ def find_phones(text: str) -> list[tuple[str, int, int]]:
     A number may be split into groups anywhere (159 5806 7241, 13587 209 6314); it starts at a group boundary
     that is not part of an address and covers whole groups.
     """
-    found = []
+    found: list[tuple[str, int, int]] = []
+    if len(_DIGIT.findall(text)) < 11:  # a mobile number is 11 digits: fewer in the whole text, none to find
+        return found
     for run in _GROUPS.finditer(text):
         body_start = run.start()
         prefix = _COUNTRY.match(run.group())
