@@ -1,1 +1,27 @@
-"""Conversations as explicit, stored state machines over channel-neutral messages."""
+"""Conversations with residents as stored state machines over channel-neutral messages.
+
+Adapters call `run_turn` (or `handle_message` inside their own transaction) with an `Incoming` and deliver
+the `Outgoing` replies that land in the outbox. Nothing here imports a channel library.
+"""
+
+from dialogs.messages import Button, Incoming, Kind, Outgoing, buttons
+from dialogs.outreach import ask_to_confirm, resolution_request, start_questionnaire
+from dialogs.turn import TurnResult, handle_message, run_turn
+from dialogs.wording import Wording, default_wording, load_wording
+
+__all__ = [
+    "Button",
+    "Incoming",
+    "Kind",
+    "Outgoing",
+    "TurnResult",
+    "Wording",
+    "ask_to_confirm",
+    "buttons",
+    "default_wording",
+    "handle_message",
+    "load_wording",
+    "resolution_request",
+    "run_turn",
+    "start_questionnaire",
+]

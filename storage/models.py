@@ -3,6 +3,7 @@
 from storage.attachments.models import Attachment
 from storage.base import Base
 from storage.communities.models import Community
+from storage.conversations.models import Conversation
 from storage.groups.models import StaffGroup
 from storage.inbound.models import InboundMessage
 from storage.jobs.models import Job
@@ -18,6 +19,7 @@ metadata = Base.metadata
 __all__ = [
     "Attachment",
     "Community",
+    "Conversation",
     "InboundMessage",
     "Job",
     "OutboxMessage",

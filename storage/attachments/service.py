@@ -72,3 +72,23 @@ async def attachments_of(session: AsyncSession, ticket_id: int) -> list[Attachme
     """A ticket's attachments, oldest first."""
     query = select(Attachment).where(Attachment.ticket_id == ticket_id).order_by(Attachment.id)
     return list(await session.scalars(query))
+
+
+async def attach_to_ticket(session: AsyncSession, *, attachment_ids: list[int], ticket_id: int) -> list[Attachment]:
+    """Link files uploaded before the ticket existed (photos sent during intake) to the new ticket.
+
+    Only files not yet linked to any ticket move; raises NotFound for an unknown ticket or file.
+    """
+    if await session.get(Ticket, ticket_id) is None:
+        raise NotFound("ticket", ticket_id)
+    linked = []
+    for attachment_id in attachment_ids:
+        attachment = await session.get(Attachment, attachment_id)
+        if attachment is None:
+            raise NotFound("attachment", attachment_id)
+        if attachment.ticket_id is None:
+            attachment.ticket_id = ticket_id
+            attachment.label = attachment.label or "scene"
+        linked.append(attachment)
+    await session.flush()
+    return linked

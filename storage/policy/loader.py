@@ -16,11 +16,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from storage.errors import PolicyError
 from storage.policy.schema import (
+    BookingRules,
     CallbackRules,
     CallbackWindow,
     ComplaintRules,
     ComplaintTier,
+    ConversationRules,
     DeadlineSpec,
+    EmergencyNumber,
     FaqAnswer,
     Policy,
     PriceItem,
@@ -41,6 +44,9 @@ _TOP_KEYS = {
     "department_names",
     "prices",
     "faq",
+    "conversation",
+    "emergency",
+    "booking",
 }
 
 
@@ -100,6 +106,9 @@ def build_policy(data: dict[str, Any]) -> Policy:
         department_names=_department_names(_table(data, "department_names")),
         prices=_prices(data.get("prices", [])),
         faq=_faq(_table(data, "faq")),
+        conversation=_conversation(_table(data, "conversation")),
+        emergency_numbers=_emergency_numbers(_table(_table(data, "emergency"), "numbers", "emergency.")),
+        booking=_booking(_table(data, "booking")),
     )
     return policy
 
@@ -295,6 +304,52 @@ def _faq(table: dict[str, Any]) -> dict[str, FaqAnswer]:
             key=key, question=_text(raw, "question", path), answer=_text(raw, "answer", path), keywords=keywords
         )
     return result
+
+
+def _conversation(table: dict[str, Any]) -> ConversationRules:
+    path = "conversation"
+    _check_keys(table, {"idle_minutes", "draft_keep_days", "max_photos"}, path)
+    return ConversationRules(
+        idle=_minutes(table, "idle_minutes", path),  # type: ignore[arg-type]
+        draft_keep=timedelta(days=_count(table, "draft_keep_days", path)),
+        max_photos=_count(table, "max_photos", path),
+    )
+
+
+def _emergency_numbers(table: dict[str, Any]) -> tuple[EmergencyNumber, ...]:
+    numbers = []
+    for key, raw in table.items():
+        path = f"emergency.numbers.{key}"
+        if not isinstance(raw, dict):
+            raise PolicyError(path, "must be a table with number, name and keywords")
+        _check_keys(raw, {"number", "name", "keywords"}, path)
+        numbers.append(
+            EmergencyNumber(
+                key=key,
+                number=_text(raw, "number", path),
+                name=_text(raw, "name", path),
+                keywords=tuple(_strings(raw.get("keywords", []), f"{path}.keywords")),
+            )
+        )
+    if not numbers:
+        raise PolicyError("emergency.numbers", "needs at least one emergency number")
+    return tuple(numbers)
+
+
+def _booking(table: dict[str, Any]) -> BookingRules:
+    path = "booking"
+    _check_keys(table, {"days_ahead", "slots"}, path)
+    slots = tuple(_window(raw, f"{path}.slots[{index}]") for index, raw in enumerate(table.get("slots") or []))
+    if not slots:
+        raise PolicyError(f"{path}.slots", 'needs at least one slot like "09:00-12:00"')
+    return BookingRules(days_ahead=_count(table, "days_ahead", path), slots=slots)
+
+
+def _count(table: dict[str, Any], key: str, path: str) -> int:
+    value = table.get(key)
+    if type(value) is not int or value <= 0:
+        raise PolicyError(f"{path}.{key}", f"must be a positive whole number, got {value!r}")
+    return value
 
 
 def _text(table: dict[str, Any], key: str, path: str) -> str:

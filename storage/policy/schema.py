@@ -93,6 +93,33 @@ class FaqAnswer:
 
 
 @dataclass(frozen=True)
+class ConversationRules:
+    """How long a half-filled request waits, and how much a resident may attach."""
+
+    idle: timedelta
+    draft_keep: timedelta
+    max_photos: int
+
+
+@dataclass(frozen=True)
+class EmergencyNumber:
+    """A public emergency number (119/120/110) and the words that call for it."""
+
+    key: str
+    number: str
+    name: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BookingRules:
+    """Which days and local time slots a value-added service can be booked for."""
+
+    days_ahead: int
+    slots: tuple[CallbackWindow, ...]
+
+
+@dataclass(frozen=True)
 class Policy:
     """A community's service policy, loaded and validated once."""
 
@@ -105,6 +132,9 @@ class Policy:
     department_names: dict[Department, str]
     prices: tuple[PriceItem, ...]
     faq: dict[str, FaqAnswer] = field(default_factory=dict)
+    conversation: ConversationRules = ConversationRules(timedelta(minutes=30), timedelta(days=7), 9)
+    emergency_numbers: tuple[EmergencyNumber, ...] = ()
+    booking: BookingRules | None = None
 
     def deadline_for(self, kind: TicketType | str, urgency: Urgency | str, tier: int | None = None) -> DeadlineSpec:
         """Deadlines for a new ticket: complaints by tier (hand-off as response), others by urgency."""
@@ -129,6 +159,11 @@ class Policy:
             if item.code == code:
                 return item
         raise KeyError(code)
+
+    def emergency_numbers_for(self, text: str) -> tuple[EmergencyNumber, ...]:
+        """The emergency numbers whose keywords occur in `text`; every number when none does."""
+        matched = tuple(n for n in self.emergency_numbers if any(word in text for word in n.keywords))
+        return matched or self.emergency_numbers
 
     def in_callback_window(self, when: datetime) -> bool:
         """True when `when` (aware) falls inside a phone-callback window, local time."""

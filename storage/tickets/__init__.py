@@ -8,6 +8,7 @@ from storage.tickets.queries import get_ticket, get_ticket_by_number, list_ticke
 from storage.tickets.service import (
     accept_ticket,
     add_note,
+    amend_ticket,
     assign_ticket,
     cancel_ticket,
     confirm_ticket,
@@ -33,6 +34,7 @@ __all__ = [
     "accept_ticket",
     "add_note",
     "allowed_actions",
+    "amend_ticket",
     "assign_ticket",
     "cancel_ticket",
     "check_transition",

@@ -146,7 +146,8 @@ TRANSITIONS: dict[Action, Rule] = {
     ),
     Action.OVERRIDE: Rule(sources=frozenset(Status), target=None, staff_roles=_OVERRIDERS, staff_needs_reason=True),
     Action.MERGE: Rule(sources=OPEN, target=None, staff_roles=_DESK, staff_needs_reason=False),
-    Action.NOTE: Rule(sources=frozenset(Status), target=None, staff_roles=_ALL_STAFF, system=True),
+    # Residents add to their own ticket (a room sent after an emergency report, more detail).
+    Action.NOTE: Rule(sources=frozenset(Status), target=None, resident=True, staff_roles=_ALL_STAFF, system=True),
 }
 
 

@@ -295,6 +295,36 @@ async def add_note(
     return ticket
 
 
+async def amend_ticket(
+    session: AsyncSession,
+    *,
+    ticket_id: int,
+    actor: Actor,
+    now: datetime,
+    room_code: str | None = None,
+    contact_phone: str | None = None,
+    text: str | None = None,
+) -> Ticket:
+    """Fill in what was missing when the ticket opened (an emergency is created before the room is known).
+
+    The change is recorded as a note event with the old and new values. Raises NotFound, InvalidInput.
+    """
+    ticket = await get_ticket(session, ticket_id, for_update=True)
+    data: dict[str, Any] = {}
+    if room_code is not None:
+        room = await get_room(session, community_id=ticket.community_id, code=room_code)
+        data["room"] = room.code
+        ticket.room_id = room.id
+    if contact_phone is not None:
+        data["contact_phone"] = normalize_mobile(contact_phone, "contact_phone")
+        ticket.contact_phone = data["contact_phone"]
+    if not data and not (text and text.strip()):
+        raise InvalidInput("amend", "nothing to change")
+    await apply(session, ticket, Action.NOTE, actor, now, reason=(text or "补充信息").strip(), data=data or None)
+    await session.flush()
+    return ticket
+
+
 async def _restart(session: AsyncSession, ticket: Ticket, now: datetime) -> None:
     policy = await policy_for(session, ticket.community_id)
     deadlines = compute_deadlines(

@@ -1,0 +1,34 @@
+"""Business actions shared by the built-in flows and the Rasa action server: one code path per action."""
+
+from dialogs.business.faq import answer_question
+from dialogs.business.feedback import QUESTIONS, confirm_resolution, is_satisfied, low_scored, record_questionnaire
+from dialogs.business.notices import notify_new_ticket, ticket_card
+from dialogs.business.requests import RequestForm, clock_time, commitment, remember_contact, span, submit_request
+from dialogs.business.rooms import RoomCheck, closest_room, validate_phone, validate_room
+from dialogs.business.status import CANCELLABLE, TicketSummary, cancel_request, find_own_ticket, open_requests
+
+__all__ = [
+    "CANCELLABLE",
+    "QUESTIONS",
+    "RequestForm",
+    "RoomCheck",
+    "TicketSummary",
+    "answer_question",
+    "cancel_request",
+    "clock_time",
+    "closest_room",
+    "commitment",
+    "confirm_resolution",
+    "find_own_ticket",
+    "is_satisfied",
+    "low_scored",
+    "notify_new_ticket",
+    "open_requests",
+    "record_questionnaire",
+    "remember_contact",
+    "span",
+    "submit_request",
+    "ticket_card",
+    "validate_phone",
+    "validate_room",
+]

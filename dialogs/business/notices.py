@@ -1,0 +1,140 @@
+"""Tell staff about a new ticket, through the outbox in the same transaction as the ticket.
+
+- the department's group chat on every channel gets a card with 接单 / 转派 buttons (phone masked);
+- a complaint also goes privately to the owners of its tier (service agent, supervisor, project manager);
+- a critical ticket alerts the on-duty managers and security privately, at once.
+The channel adapters render these payloads; nothing here knows Telegram or WeCom.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Final
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialogs.messages import Outgoing, buttons
+from dialogs.wording import Wording
+from nlu.phone import mask_phone
+from storage.communities.service import policy_for
+from storage.groups.service import groups_for_department
+from storage.outbox.service import enqueue
+from storage.rooms.models import Room
+from storage.staff.models import Staff, StaffIdentity
+from storage.staff.service import list_staff
+from storage.tickets.models import Ticket
+from storage.vocabulary import StaffRole, TicketType, Urgency
+
+#: Roles alerted at once for a critical ticket (service-policy §2: on-duty manager and security).
+CRITICAL_ROLES: Final = (StaffRole.SUPERVISOR, StaffRole.PROJECT_MANAGER, StaffRole.SECURITY)
+
+
+async def notify_new_ticket(session: AsyncSession, ticket: Ticket, *, wording: Wording, now: datetime) -> int:
+    """Queue every staff notice a new ticket needs; returns how many messages were queued."""
+    card = await ticket_card(session, ticket, wording=wording)
+    queued = 0
+    for group in await groups_for_department(session, community_id=ticket.community_id, department=ticket.department):
+        await enqueue(
+            session,
+            channel=group.channel,
+            recipient=group.chat_id,
+            kind="ticket_card",
+            payload=card.to_dict() | {"ticket_id": ticket.id},
+            ticket_id=ticket.id,
+            dedupe_key=f"card:{ticket.id}:{group.channel}:{group.chat_id}",
+            now=now,
+        )
+        queued += 1
+    private: list[Staff] = []
+    if ticket.type == TicketType.COMPLAINT and ticket.complaint_tier:
+        policy = await policy_for(session, ticket.community_id)
+        role = policy.complaint_owner(ticket.complaint_tier)
+        private += await list_staff(session, community_id=ticket.community_id, role=role.value)
+    if ticket.urgency == Urgency.CRITICAL:
+        for role in CRITICAL_ROLES:
+            private += await list_staff(session, community_id=ticket.community_id, role=role.value, on_duty=True)
+    kind = "critical_alert" if ticket.urgency == Urgency.CRITICAL else "complaint_owner"
+    seen: set[int] = set()
+    for staff in private:
+        if staff.id in seen:
+            continue
+        seen.add(staff.id)
+        for identity in await session.scalars(select(StaffIdentity).where(StaffIdentity.staff_id == staff.id)):
+            await enqueue(
+                session,
+                channel=identity.channel,
+                recipient=identity.external_id,
+                kind=kind,
+                payload=card.to_dict() | {"ticket_id": ticket.id, "staff_id": staff.id},
+                ticket_id=ticket.id,
+                dedupe_key=f"{kind}:{ticket.id}:{identity.channel}:{identity.external_id}",
+                now=now,
+            )
+            queued += 1
+    return queued
+
+
+async def ticket_card(session: AsyncSession, ticket: Ticket, *, wording: Wording) -> Outgoing:
+    """The staff card of a ticket: number, urgency, room, description, deadline; the phone masked."""
+    policy = await policy_for(session, ticket.community_id)
+    room = await session.get(Room, ticket.room_id) if ticket.room_id else None
+    due = ticket.arrive_due_at or ticket.resolve_due_at or ticket.respond_due_at
+    text = wording(
+        "staff.card",
+        number=ticket.number,
+        kind=wording(f"labels.type.{ticket.type}"),
+        urgency=wording(f"labels.urgency.{ticket.urgency}"),
+        category=wording(f"labels.category.{ticket.category}"),
+        room=room.code if room else wording("staff.unknown_room"),
+        phone=mask_phone(ticket.contact_phone) if ticket.contact_phone else wording("staff.no_phone"),
+        description=ticket.description,
+        due=due.astimezone(policy.timezone).strftime("%m-%d %H:%M") if due else "-",
+    )
+    if ticket.type == TicketType.COMPLAINT:
+        text += "\n" + wording(
+            "staff.card_complaint",
+            tier=policy.complaints.tiers[ticket.complaint_tier or 1].name,
+            target=ticket.complaint_target or "-",
+            demand=ticket.complaint_demand or "-",
+        )
+    return Outgoing(
+        text=text,
+        buttons=buttons(
+            [
+                (wording("staff.accept"), f"staff:accept:{ticket.id}"),
+                (wording("staff.reassign"), f"staff:reassign:{ticket.id}"),
+            ]
+        ),
+    )
+
+
+async def notify_reopened(
+    session: AsyncSession, ticket: Ticket, *, reason: str, wording: Wording, now: datetime
+) -> int:
+    """The resident says it is not solved (or was dissatisfied): tell the assignee and the department group."""
+    text = wording("staff.reopened", number=ticket.number, reason=reason)
+    payload = Outgoing(text=text).to_dict() | {"ticket_id": ticket.id}
+    recipients = [
+        (group.channel, group.chat_id)
+        for group in await groups_for_department(
+            session, community_id=ticket.community_id, department=ticket.department
+        )
+    ]
+    if ticket.assignee_staff_id is not None:
+        identities = await session.scalars(
+            select(StaffIdentity).where(StaffIdentity.staff_id == ticket.assignee_staff_id)
+        )
+        recipients += [(identity.channel, identity.external_id) for identity in identities]
+    for channel, recipient in recipients:
+        await enqueue(
+            session,
+            channel=channel,
+            recipient=recipient,
+            kind="ticket_reopened",
+            payload=payload,
+            ticket_id=ticket.id,
+            dedupe_key=f"reopened:{ticket.id}:{ticket.reopen_count}:{channel}:{recipient}",
+            now=now,
+        )
+    return len(recipients)

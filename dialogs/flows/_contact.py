@@ -1,0 +1,88 @@
+"""Room and phone slots, shared by every flow that opens a ticket: ask only what is missing, check it, remember it."""
+
+from __future__ import annotations
+
+from dialogs.business import remember_contact, validate_phone, validate_room
+from dialogs.context import Turn
+from storage.residents.service import ProfileUpdate, rooms_of, update_profile
+
+#: Payload prefix of a bound-room choice button.
+ROOM_CHOICE = "room:"
+#: Payload of "yes, that is my room" under a suggestion.
+ROOM_YES = "room_yes"
+#: Payload of "no, I will type it again".
+ROOM_NO = "room_no"
+
+
+async def prefill(turn: Turn, slots: dict) -> None:
+    """Fill room and phone from the message, else from the profile (a single bound room)."""
+    parsed = turn.parsed
+    if not slots.get("room") and parsed.room:
+        check = await validate_room(turn.session, community_id=turn.community_id, text=parsed.room)
+        if check.code:
+            slots["room"] = check.code
+    if not slots.get("room"):
+        bound = await rooms_of(turn.session, turn.resident.id)
+        if len(bound) == 1:
+            slots["room"] = bound[0].code
+    if not slots.get("phone"):
+        slots["phone"] = parsed.phone or turn.resident.phone
+
+
+async def ask_room(turn: Turn) -> None:
+    """Ask for the room; with several bound rooms offer them as buttons."""
+    bound = await rooms_of(turn.session, turn.resident.id)
+    if len(bound) > 1:
+        turn.say(turn.w("contact.which_room"), [(room.code, ROOM_CHOICE + room.code) for room in bound[:6]])
+    else:
+        turn.say(turn.w("contact.ask_room"))
+
+
+async def take_room(turn: Turn, slots: dict) -> bool:
+    """Read the answer to `ask_room` into `slots["room"]`; on failure say why and return False.
+
+    A room not in the registry gets a suggestion (您是说 3-2-502 吗？) kept in `slots["room_suggestion"]`.
+    """
+    answer = turn.incoming.payload or turn.text
+    suggestion = slots.pop("room_suggestion", None)
+    if answer == ROOM_YES and suggestion:
+        slots["room"] = suggestion
+    elif answer.startswith(ROOM_CHOICE):
+        slots["room"] = answer[len(ROOM_CHOICE) :]
+    elif answer == ROOM_NO:
+        turn.say(turn.w("contact.ask_room_again"))
+        return False
+    else:
+        near = slots.get("room") or next((r.code for r in await rooms_of(turn.session, turn.resident.id)), None)
+        check = await validate_room(turn.session, community_id=turn.community_id, text=answer, near=near)
+        if check.code is None:
+            if check.suggestion:
+                slots["room_suggestion"] = check.suggestion
+                turn.say(
+                    turn.w("contact.room_suggest", typed=check.read, room=check.suggestion),
+                    [(turn.w("buttons.yes_room"), ROOM_YES), (turn.w("buttons.no_retype"), ROOM_NO)],
+                )
+            elif check.read:
+                turn.say(turn.w("contact.room_unknown", typed=check.read))
+            else:
+                turn.say(turn.w("contact.room_unreadable"))
+            return False
+        slots["room"] = check.code
+    await remember_contact(turn.session, resident_id=turn.resident.id, room=slots["room"], phone=None, now=turn.now)
+    return True
+
+
+def ask_phone(turn: Turn) -> None:
+    """Ask for a mobile number."""
+    turn.say(turn.w("contact.ask_phone"))
+
+
+async def take_phone(turn: Turn, slots: dict) -> bool:
+    """Read the answer to `ask_phone`; on failure say why and return False."""
+    phone = validate_phone(turn.text)
+    if phone is None:
+        turn.say(turn.w("contact.phone_invalid"))
+        return False
+    slots["phone"] = phone
+    await update_profile(turn.session, resident_id=turn.resident.id, update=ProfileUpdate(phone=phone), now=turn.now)
+    return True

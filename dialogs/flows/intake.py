@@ -1,0 +1,198 @@
+"""Intake of a repair or other request: parse the first message, ask only what is missing, read back, create.
+
+States (see flow.mmd):
+    DESCRIBE  → what is wrong (only when the resident started from the menu)
+    ROOM      → which room (skipped when the message or the profile gives it)
+    PHONE     → a mobile number (skipped when known)
+    PHOTOS    → photos of the problem, repairs only; several allowed, 跳过 / 完成
+    SUMMARY   → read back: 确认 / 修改 / 取消
+    EDIT      → which field to change, then back to SUMMARY
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from dialogs.business import RequestForm, commitment, submit_request
+from dialogs.context import Turn
+from dialogs.flows import _contact
+from storage.vocabulary import TicketType
+
+NAME = "intake"
+
+
+class Step(StrEnum):
+    DESCRIBE = "describe"
+    ROOM = "room"
+    PHONE = "phone"
+    PHOTOS = "photos"
+    SUMMARY = "summary"
+    EDIT = "edit"
+
+
+CONFIRM, EDIT, SKIP, DONE = "intake:confirm", "intake:edit", "intake:skip", "intake:done"
+EDIT_FIELDS = ("room", "phone", "description", "urgency")
+
+
+async def start(turn: Turn, *, kind: str | None = None, from_menu: bool = False) -> None:
+    """Begin with the resident's first message (or, from the menu, by asking what is wrong)."""
+    parsed = turn.parsed
+    slots: dict = {
+        "kind": kind or (parsed.type if parsed.type in (TicketType.REPAIR, TicketType.OTHER) else TicketType.REPAIR),
+        "category": parsed.category if not from_menu else "engineering",
+        "urgency": parsed.urgency if not from_menu else "normal",
+        "description": "" if from_menu else turn.text,
+        "photo_ids": [],
+    }
+    turn.state.start(NAME, Step.DESCRIBE)
+    turn.state.slots = slots
+    if from_menu:
+        turn.say(turn.w("intake.ask_description"))
+        return
+    await _contact.prefill(turn, slots)
+    await advance(turn)
+
+
+async def advance(turn: Turn) -> None:
+    """Go to the first step whose slot is still missing, and ask it."""
+    slots = turn.state.slots
+    if not slots.get("description"):
+        return _goto(turn, Step.DESCRIBE)
+    if not slots.get("room"):
+        turn.state.goto(Step.ROOM)
+        return await _contact.ask_room(turn)
+    if not slots.get("phone"):
+        turn.state.goto(Step.PHONE)
+        return _contact.ask_phone(turn)
+    if slots["kind"] == TicketType.REPAIR and not slots.get("photos_asked"):
+        return _goto(turn, Step.PHOTOS)
+    _goto(turn, Step.SUMMARY)
+
+
+def _goto(turn: Turn, step: Step) -> None:
+    turn.state.goto(step)
+    _prompt(turn, step)
+
+
+def _prompt(turn: Turn, step: Step) -> None:
+    slots = turn.state.slots
+    if step is Step.DESCRIBE:
+        turn.say(turn.w("intake.ask_description"))
+    elif step is Step.PHOTOS:
+        turn.say(turn.w("intake.ask_photos"), [(turn.w("buttons.skip"), SKIP)])
+    elif step is Step.SUMMARY:
+        turn.say(
+            turn.w("intake.summary", summary=summary_text(turn, slots)),
+            [
+                (turn.w("buttons.confirm"), CONFIRM),
+                (turn.w("buttons.edit"), EDIT),
+                (turn.w("buttons.cancel"), "nav:cancel"),
+            ],
+        )
+    elif step is Step.EDIT:
+        turn.say(turn.w("intake.ask_edit"), [(turn.w(f"fields.{name}"), f"intake:edit:{name}") for name in EDIT_FIELDS])
+
+
+async def reprompt(turn: Turn) -> None:
+    """Ask the current question again (after 返回, a resumed draft or an answer we could not use)."""
+    step = Step(turn.state.step)
+    if step is Step.ROOM:
+        await _contact.ask_room(turn)
+    elif step is Step.PHONE:
+        _contact.ask_phone(turn)
+    else:
+        _prompt(turn, step)
+
+
+async def handle(turn: Turn) -> None:
+    """The resident answered the current step."""
+    step, slots = Step(turn.state.step), turn.state.slots
+    answer = turn.incoming.payload or turn.text
+    if step is Step.DESCRIBE:
+        if not turn.text:
+            return _prompt(turn, step)
+        slots["description"] = turn.text
+        parsed = turn.parsed
+        slots["category"], slots["urgency"] = parsed.category, parsed.urgency
+        await _contact.prefill(turn, slots)
+    elif step is Step.ROOM:
+        if not await _contact.take_room(turn, slots):
+            return
+    elif step is Step.PHONE:
+        if not await _contact.take_phone(turn, slots):
+            return
+    elif step is Step.PHOTOS:
+        if answer in (SKIP, DONE) or turn.text in ("跳过", "没有", "没有照片", "完成", "好了", "不用"):
+            slots["photos_asked"] = True
+        else:
+            return turn.say(turn.w("intake.photos_hint"), [(turn.w("buttons.skip"), SKIP)])
+    elif step is Step.SUMMARY:
+        if answer == CONFIRM or turn.text in ("确认", "对", "是的", "没问题", "提交"):
+            return await submit(turn)
+        if answer == EDIT or turn.text in ("修改", "改一下"):
+            return _goto(turn, Step.EDIT)
+        return _prompt(turn, step)
+    elif step is Step.EDIT:
+        field = answer.removeprefix("intake:edit:")
+        if field not in EDIT_FIELDS:
+            return _prompt(turn, step)
+        slots["editing"] = True
+        if field == "urgency":
+            turn.state.goto(Step.SUMMARY)
+            slots["urgency"] = "urgent" if slots["urgency"] == "normal" else "normal"
+            return _prompt(turn, Step.SUMMARY)
+        slots[field] = None
+        return await advance(turn)
+    await advance(turn)
+
+
+async def add_photo(turn: Turn, attachment_id: int) -> None:
+    """A photo arrived during intake: keep it, and at the photo step offer 完成."""
+    slots = turn.state.slots
+    slots.setdefault("photo_ids", []).append(attachment_id)
+    count = len(slots["photo_ids"])
+    if turn.state.step == Step.PHOTOS:
+        turn.say(turn.w("intake.photo_received", count=count), [(turn.w("buttons.done_photos"), DONE)])
+    else:
+        turn.say(turn.w("intake.photo_kept", count=count))
+        await reprompt(turn)
+
+
+def summary_text(turn: Turn, slots: dict) -> str:
+    """The read-back of the request."""
+    return turn.w(
+        "intake.summary_body",
+        kind=turn.w(f"labels.type.{slots['kind']}"),
+        urgency=turn.w(f"labels.urgency.{slots['urgency']}"),
+        description=slots["description"],
+        room=slots.get("room") or "-",
+        phone=slots.get("phone") or "-",
+        photos=len(slots.get("photo_ids") or []),
+    )
+
+
+async def submit(turn: Turn) -> None:
+    """Create the ticket and state the commitment."""
+    slots = turn.state.slots
+    form = RequestForm(
+        kind=slots["kind"],
+        category=slots["category"],
+        urgency=slots["urgency"],
+        description=slots["description"],
+        room=slots.get("room"),
+        phone=slots.get("phone"),
+        name=turn.resident.name,
+        photo_ids=list(slots.get("photo_ids") or []),
+    )
+    ticket = await submit_request(
+        turn.session,
+        community_id=turn.community_id,
+        resident_id=turn.resident.id,
+        channel=turn.incoming.channel,
+        form=form,
+        wording=turn.wording,
+        now=turn.now,
+    )
+    turn.ticket_id = ticket.id
+    turn.state.finish()
+    turn.say(await commitment(turn.session, ticket, wording=turn.wording))

@@ -1,0 +1,336 @@
+"""Where a resident's message goes: navigation words, emergencies, the flow in progress, or a new request.
+
+Order of precedence in one turn:
+1. button payloads of past messages (confirm a repair, a callback score, a ticket's detail);
+2. navigation: 取消 / 返回 / 重新开始 / 帮助 / 我的工单 / 修改房号;
+3. an emergency, whatever else is going on (the form in progress is kept as a draft);
+4. the flow in progress, unless the message is clearly a new request (then: finish it or switch?);
+5. a draft left by an idle timeout is offered back before anything new starts;
+6. a new request, by what the NLU says it is.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Final
+
+from dialogs.context import Turn
+from dialogs.flows import (
+    FLOWS,
+    FREE_TEXT_STEPS,
+    binding,
+    booking,
+    complaint,
+    emergency,
+    feedback,
+    inquiry,
+    intake,
+    status,
+)
+from dialogs.messages import Kind
+from storage.attachments.service import add_attachment
+from storage.errors import AttachmentRejected
+
+#: Words that act the same in every flow (payloads of the menu buttons map to the same actions).
+NAVIGATION: Final = {
+    "取消": "cancel",
+    "/cancel": "cancel",
+    "不办了": "cancel",
+    "返回": "back",
+    "上一步": "back",
+    "重新开始": "restart",
+    "重来": "restart",
+    "帮助": "help",
+    "/help": "help",
+    "/start": "start",
+    "菜单": "help",
+    "我的工单": "status",
+    "/status": "status",
+    "查进度": "status",
+    "报修": "repair",
+    "我要报修": "repair",
+    "投诉": "complaint",
+    "我要投诉": "complaint",
+    "咨询": "inquiry",
+    "预约服务": "booking",
+    "增值服务": "booking",
+    "修改房号": "change_room",
+    "更换房号": "change_room",
+    "修改电话": "change_phone",
+    "更换手机号": "change_phone",
+    "修改手机号": "change_phone",
+    "我的信息": "profile",
+}
+#: Confidence of the NLU's type above which a message in the middle of a form counts as a new request.
+NEW_REQUEST_CONFIDENCE: Final = 0.85
+
+
+async def route(turn: Turn) -> None:
+    """Handle one incoming message; replies are collected on `turn`."""
+    state, incoming = turn.state, turn.incoming
+    _expire_idle(turn)
+    payload = incoming.payload or ""
+    if incoming.kind is Kind.PHOTO:
+        return await _photo(turn)
+    if incoming.kind is Kind.VOICE and not turn.text:
+        return turn.say(turn.w("voice.no_transcript"), *_menu_rows(turn))
+    if payload and await _global_button(turn, payload):
+        return
+    command = _navigation_word(payload) if payload else NAVIGATION.get(turn.text.strip("。.!！ "))
+    if command:
+        return await _navigate(turn, command)
+    if payload.startswith("draft:"):
+        return await _draft_answer(turn, payload)
+    if payload.startswith("switch:"):
+        return await _switch_answer(turn, payload)
+    if payload and not state.active:
+        return turn.say(turn.w("router.stale_button"), *_menu_rows(turn))
+    if turn.text and _is_emergency(turn) and state.flow != emergency.NAME:
+        if state.active:
+            state.put_aside(turn.now, "emergency")
+        return await emergency.start(turn)
+    if state.active:
+        if payload or (state.flow, state.step) in FREE_TEXT_STEPS or not _is_new_request(turn):
+            if await _correction(turn):
+                return
+            return await FLOWS[state.flow].handle(turn)
+        state.slots["held_text"] = turn.text
+        return turn.say(
+            turn.w("router.new_request_mid_form"),
+            [(turn.w("buttons.finish_current"), "switch:stay"), (turn.w("buttons.switch_new"), "switch:new")],
+        )
+    if state.draft:
+        state.draft["held_text"] = turn.text
+        return turn.say(
+            turn.w("router.offer_draft", summary=_draft_summary(state.draft)),
+            [(turn.w("buttons.resume_draft"), "draft:resume"), (turn.w("buttons.drop_draft"), "draft:drop")],
+        )
+    await start_request(turn)
+
+
+def _navigation_word(payload: str) -> str | None:
+    if payload.startswith(("nav:", "menu:")):
+        return payload.split(":", 1)[1]
+    return None
+
+
+async def start_request(turn: Turn) -> None:
+    """A new message outside any flow: pick the flow by what the resident asks for."""
+    parsed = turn.parsed
+    if not turn.text:
+        return await _help(turn)
+    if _is_emergency(turn):
+        return await emergency.start(turn)
+    if parsed.withdrawn:
+        return await status.show_list(turn, offer_cancel=True)
+    if parsed.type == "complaint":
+        return await complaint.start(turn)
+    if parsed.type == "repair":
+        return await intake.start(turn, kind="repair")
+    if parsed.category == "value_added":
+        return await booking.start(turn)
+    if parsed.type == "inquiry" or inquiry.can_answer(turn):
+        return await inquiry.start(turn)
+    if _is_small_talk(turn):
+        if await binding.needs_binding(turn):
+            return await binding.start(turn)
+        return await _help(turn)
+    await intake.start(turn, kind="other")
+
+
+def _is_emergency(turn: Turn) -> bool:
+    parsed = turn.parsed
+    return parsed.urgency == "critical" and not parsed.withdrawn
+
+
+def _is_new_request(turn: Turn) -> bool:
+    parsed = turn.parsed
+    if parsed.withdrawn or parsed.type not in ("repair", "complaint"):
+        return False
+    return parsed.confidence.get("type", 0.0) >= NEW_REQUEST_CONFIDENCE and len(turn.text) >= 6
+
+
+def _is_small_talk(turn: Turn) -> bool:
+    """Greetings, thanks, praise: nothing to register."""
+    parsed = turn.parsed
+    return parsed.type == "other" and parsed.category == "other" and len(turn.text) <= 12
+
+
+async def _navigate(turn: Turn, command: str) -> None:
+    state = turn.state
+    if command == "cancel":
+        had = state.active
+        state.finish()
+        return turn.say(turn.w("router.cancelled" if had else "router.nothing_to_cancel"), *_menu_rows(turn))
+    if command == "back":
+        if state.active and state.go_back():
+            return await FLOWS[state.flow].reprompt(turn)
+        if state.active:
+            return await FLOWS[state.flow].reprompt(turn)
+        return await _help(turn)
+    if command == "restart":
+        flow = state.flow
+        state.finish()
+        turn.say(turn.w("router.restarted"))
+        return await _start_from_menu(turn, {"complaint": "complaint", "booking": "booking"}.get(flow or "", "repair"))
+    if command in ("help", "start"):
+        if command == "start" and await binding.needs_binding(turn):
+            return await binding.start(turn)
+        return await _help(turn)
+    if command == "status":
+        return await status.show_list(turn)
+    if command == "change_room":
+        return await binding.start(turn, change="room")
+    if command == "change_phone":
+        return await binding.start(turn, change="phone")
+    if command == "profile":
+        return await binding.start(turn, change="room")
+    if state.active:
+        state.put_aside(turn.now, "menu")
+    await _start_from_menu(turn, command)
+
+
+async def _start_from_menu(turn: Turn, command: str) -> None:
+    if command == "repair":
+        return await intake.start(turn, kind="repair", from_menu=True)
+    if command == "complaint":
+        return await complaint.start(turn, from_menu=True)
+    if command == "booking":
+        return await booking.start(turn)
+    if command == "inquiry":
+        turn.state.finish()
+        return turn.say(turn.w("inquiry.ask"))
+    await _help(turn)
+
+
+async def _global_button(turn: Turn, payload: str) -> bool:
+    """Buttons that work whatever the conversation is doing (they carry their own ticket id)."""
+    if payload.startswith("confirm:") and payload.count(":") == 2:
+        await feedback.on_confirm_button(turn, payload)
+        return True
+    if payload.startswith("status:") and payload.split(":")[1] in ("detail", "cancel"):
+        await status.on_button(turn, payload)
+        return True
+    if payload.startswith("callback:") and turn.state.flow != feedback.CALLBACK_FLOW:
+        turn.say(turn.w("router.stale_button"))
+        return True
+    return False
+
+
+async def _correction(turn: Turn) -> bool:
+    """房号错了，是502 / 电话改成…: fix the slot in any step of a form and ask the current step again."""
+    text, slots = turn.text, turn.state.slots
+    if not text or turn.incoming.payload or turn.state.flow not in (intake.NAME, complaint.NAME, booking.NAME):
+        return False
+    if not any(word in text for word in ("错了", "不对", "改成", "改为", "应该是", "换成", "写错")):
+        return False
+    from dialogs.business import validate_phone, validate_room
+
+    phone = validate_phone(text)
+    if phone:
+        slots["phone"] = phone
+    elif "房" in text or turn.parsed.room or any(c.isdigit() for c in turn.parsed.normalized):
+        check = await validate_room(turn.session, community_id=turn.community_id, text=text, near=slots.get("room"))
+        if check.code is None:
+            turn.say(turn.w("contact.room_unknown", typed=check.read or text))
+            return True
+        slots["room"] = check.code
+    else:
+        return False
+    turn.say(turn.w("router.corrected"))
+    await FLOWS[turn.state.flow].reprompt(turn)
+    return True
+
+
+async def _photo(turn: Turn) -> None:
+    """A photo: kept for the request in progress, or it starts a repair ("what is wrong here?")."""
+    if turn.files is None or turn.incoming.data is None:
+        return turn.say(turn.w("photo.unavailable"))
+    try:
+        attachment = await add_attachment(
+            turn.session,
+            turn.files,
+            data=turn.incoming.data,
+            now=turn.now,
+            expected_kind="photo",
+            label="scene",
+            resident_id=turn.resident.id,
+        )
+    except AttachmentRejected:
+        return turn.say(turn.w("photo.rejected"))
+    state = turn.state
+    if state.flow in (intake.NAME, complaint.NAME):
+        if len(state.slots.get("photo_ids") or []) >= turn.policy.conversation.max_photos:
+            return turn.say(turn.w("photo.too_many", limit=turn.policy.conversation.max_photos))
+        if state.flow == intake.NAME:
+            return await intake.add_photo(turn, attachment.id)
+        state.slots.setdefault("photo_ids", []).append(attachment.id)
+        turn.say(turn.w("intake.photo_kept", count=len(state.slots["photo_ids"])))
+        return await FLOWS[state.flow].reprompt(turn)
+    if state.active:
+        state.put_aside(turn.now, "photo")
+    await intake.start(turn, kind="repair", from_menu=True)
+    turn.state.slots["photo_ids"] = [attachment.id]
+    turn.replies.clear()
+    turn.say(turn.w("photo.start_repair"))
+
+
+def _expire_idle(turn: Turn) -> None:
+    """A form idle longer than the policy allows becomes a draft; a draft too old is dropped."""
+    state, rules = turn.state, turn.policy.conversation
+    last = datetime.fromisoformat(state.last_seen) if state.last_seen else None
+    waiting_on_us = state.flow in (feedback.CALLBACK_FLOW, feedback.CONFIRM_FLOW)  # started by the bot, keep them
+    if last is not None and state.active and not waiting_on_us and turn.now - last > rules.idle:
+        state.put_aside(last, "idle")
+    if state.draft:
+        saved = datetime.fromisoformat(state.draft["saved_at"])
+        if turn.now - saved > rules.draft_keep:
+            state.draft = None
+
+
+def _draft_summary(draft: dict) -> str:
+    slots = draft.get("slots") or {}
+    return (slots.get("description") or slots.get("service") or "")[:40] or "-"
+
+
+async def _draft_answer(turn: Turn, payload: str) -> None:
+    state = turn.state
+    held = (state.draft or {}).get("held_text")
+    if payload == "draft:resume" and state.resume_draft():
+        turn.say(turn.w("router.draft_resumed"))
+        return await FLOWS[state.flow].reprompt(turn)
+    state.draft = None
+    if held:
+        return await _replay(turn, held)
+    turn.say(turn.w("router.draft_dropped"), *_menu_rows(turn))
+
+
+async def _switch_answer(turn: Turn, payload: str) -> None:
+    state = turn.state
+    held = state.slots.pop("held_text", None)
+    if payload == "switch:stay" or not held:
+        return await FLOWS[state.flow].reprompt(turn) if state.active else await _help(turn)
+    state.put_aside(turn.now, "switch")
+    turn.say(turn.w("router.switched"))
+    await _replay(turn, held)
+
+
+async def _replay(turn: Turn, text: str) -> None:
+    """Handle a message the resident sent earlier (held while we asked about a draft) as a new request."""
+    from dataclasses import replace
+
+    turn.incoming = replace(turn.incoming, text=text, payload=None, kind=Kind.TEXT)
+    turn._parsed = None
+    await start_request(turn)
+
+
+def _menu_rows(turn: Turn) -> list[list[tuple[str, str]]]:
+    return [
+        [(turn.w("menu.repair"), "menu:repair"), (turn.w("menu.complaint"), "menu:complaint")],
+        [(turn.w("menu.inquiry"), "menu:inquiry"), (turn.w("menu.status"), "menu:status")],
+        [(turn.w("menu.booking"), "menu:booking")],
+    ]
+
+
+async def _help(turn: Turn) -> None:
+    turn.say(turn.w("router.help"), *_menu_rows(turn))
