@@ -1,0 +1,151 @@
+"""The outbox worker: claims due messages, hands each to its channel's sender, records sent or failed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from contextlib import suppress
+from typing import Final
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.delivery.claims import claim_sendable, record_failure, release_claims
+from bot.delivery.errors import PermanentFailure, RetryLater
+from bot.delivery.sender import ChannelSender
+from bot.metrics import Metrics
+from storage.clock import Clock
+from storage.errors import StorageError
+from storage.outbox import OutboxMessage, OutboxStatus, mark_sent
+
+__all__ = ["OutboxWorker"]
+
+#: How long the worker waits after a database error before it tries again, in seconds.
+ERROR_PAUSE_SECONDS: Final = 5.0
+
+_log = logging.getLogger(__name__)
+
+
+class OutboxWorker:
+    """Drains the outbox through the channel senders; any number of workers may run against one database.
+
+    Only channels in `senders` are claimed: messages for other channels stay pending until a sender for
+    them exists. A recipient's messages go out one at a time in the order they were written.
+    """
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        senders: Mapping[str, ChannelSender],
+        clock: Clock,
+        worker_name: str,
+        *,
+        batch_size: int = 20,
+        metrics: Metrics | None = None,
+    ) -> None:
+        self._sessions = sessionmaker
+        self._senders = senders
+        self._clock = clock
+        self.worker_name = worker_name
+        self._batch_size = batch_size
+        self._metrics = metrics
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Look at the outbox now instead of after the idle pause (call after committing new messages)."""
+        self._wake.set()
+
+    async def run_once(self, stop: asyncio.Event | None = None) -> int:
+        """Claim one batch and deliver it; returns how many messages were tried.
+
+        When `stop` is set mid-batch, the message being sent is finished and the rest are given back.
+        """
+        channels = sorted(self._senders)
+        async with self._sessions() as session, session.begin():
+            batch = await claim_sendable(
+                session, worker=self.worker_name, now=self._clock.now(), channels=channels, limit=self._batch_size
+            )
+        for index, message in enumerate(batch):
+            if stop is not None and stop.is_set():
+                await self._give_back(batch[index:])
+                return index
+            await self._deliver(message)
+        return len(batch)
+
+    async def run_forever(self, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
+        """Deliver until `stop` is set; pause `idle_seconds` when there is nothing to do (or until `wake()`)."""
+        _log.info("outbox worker %s started for channels: %s", self.worker_name, ", ".join(self._senders) or "none")
+        while not stop.is_set():
+            pause = idle_seconds
+            try:
+                if await self.run_once(stop):
+                    continue
+            except (SQLAlchemyError, OSError) as error:
+                _log.warning("outbox worker %s: database error, pausing: %s", self.worker_name, error)
+                pause = ERROR_PAUSE_SECONDS
+            await self._pause(stop, pause)
+        _log.info("outbox worker %s stopped", self.worker_name)
+
+    async def _pause(self, stop: asyncio.Event, seconds: float) -> None:
+        self._wake.clear()
+        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+        try:
+            await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+                with suppress(asyncio.CancelledError):
+                    await waiter
+
+    async def _deliver(self, message: OutboxMessage) -> None:
+        sender = self._senders.get(message.channel)
+        if sender is None:  # the sender went away after the claim
+            await self._give_back([message])
+            return
+        retry_after, final, error = 0.0, False, ""
+        try:
+            await sender.send(message)
+        except RetryLater as failure:
+            retry_after, error = failure.seconds, str(failure)
+        except PermanentFailure as failure:
+            final, error = True, str(failure) or type(failure).__name__
+        except Exception as failure:  # a sender bug or an unexpected network error: retry with backoff
+            _log.exception("outbox %s: %s sender raised", message.id, message.channel)
+            error = f"{type(failure).__name__}: {failure}"
+        await self._record(message, error=error, retry_after=retry_after, final=final)
+
+    async def _record(self, message: OutboxMessage, *, error: str, retry_after: float, final: bool) -> None:
+        now = self._clock.now()
+        try:
+            async with self._sessions() as session, session.begin():
+                if not error:
+                    await mark_sent(session, message_id=message.id, worker=self.worker_name, now=now)
+                else:
+                    stored = await record_failure(
+                        session,
+                        message_id=message.id,
+                        worker=self.worker_name,
+                        error=error,
+                        now=now,
+                        retry_after=retry_after,
+                        final=final,
+                    )
+                    final = stored.status == OutboxStatus.DEAD
+        except StorageError as conflict:  # our lease ran out and another worker took the message over
+            _log.warning("outbox %s: outcome not recorded: %s", message.id, conflict)
+            return
+        if error:
+            outcome = "gave up" if final else "will retry"
+            _log.info(
+                "outbox %s to %s:%s failed, %s: %s", message.id, message.channel, message.recipient, outcome, error
+            )
+        if self._metrics is not None:
+            if not error:
+                self._metrics.messages_out.labels(message.channel).inc()
+            else:
+                self._metrics.send_failures.labels(message.channel, str(final).lower()).inc()
+
+    async def _give_back(self, messages: list[OutboxMessage]) -> None:
+        async with self._sessions() as session, session.begin():
+            await release_claims(session, message_ids=[m.id for m in messages], worker=self.worker_name)
