@@ -40,12 +40,13 @@ class Channel(StrEnum):
     TELEGRAM = "telegram"
     WECOM = "wecom"
     WEBCHAT = "webchat"
+    RASA = "rasa"  # a resident talking through a company's own Rasa assistant (`wuye actions`)
     PHONE = "phone"
     FRONT_DESK = "front_desk"
 
 
 #: Channels with a chat identity (a user id the bot can message).
-CHAT_CHANNELS = frozenset({Channel.TELEGRAM, Channel.WECOM, Channel.WEBCHAT})
+CHAT_CHANNELS = frozenset({Channel.TELEGRAM, Channel.WECOM, Channel.WEBCHAT, Channel.RASA})
 
 
 class StaffRole(StrEnum):
