@@ -1,4 +1,4 @@
-"""`wuye run` (until the service exists) and `wuye parse`: the NLU in an interactive console."""
+"""`wuye nlu` and `wuye parse`: the request parser in an interactive console, or on one message."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from nlu import parse
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add `run` and `parse` to the CLI."""
-    run = subparsers.add_parser("run", help="start the product (for now: the request parser in a console)")
-    run.set_defaults(handler=lambda args: console(sys.stdin, sys.stdout))
+    """Add `nlu` and `parse` to the CLI."""
+    nlu = subparsers.add_parser(
+        "nlu", help="the request parser in an interactive console: type a message, see the request"
+    )
+    nlu.set_defaults(handler=lambda args: console(sys.stdin, sys.stdout))
     one = subparsers.add_parser("parse", help="parse one message and print the request as JSON")
     one.add_argument("text")
     one.set_defaults(handler=lambda args: print(parse(args.text).to_json()) or 0)
