@@ -38,21 +38,32 @@ _TEXT_SLOTS = {Step.DESCRIBE: "description", Step.TARGET: "target", Step.WHEN: "
 
 async def start(turn: Turn, *, from_menu: bool = False) -> None:
     """Acknowledge the resident's feelings, then collect what is missing."""
-    parsed = turn.parsed
-    urgency = parsed.urgency if parsed.urgency != "critical" else "urgent"
-    slots: dict = {"category": parsed.category, "tier": int(parsed.tier or 1), "urgency": urgency, "photo_ids": []}
+    slots: dict = {"photo_ids": [], "category": "other", "tier": 1, "urgency": "normal"}
     if not from_menu:
-        slots["description"] = turn.text
-        slots["target"] = parsed.complaint_target
-        slots["when"] = parsed.times[0].text if parsed.times else None
-        slots["where"] = "、".join(p.name for p in parsed.places) or None
-        slots["demand"] = "、".join(parsed.demands) or None
+        _absorb(turn, slots)
     turn.state.start(NAME, Step.DESCRIBE)
     turn.state.slots = slots
     turn.say(turn.w("complaint.empathy"))
     if not from_menu:
         await _contact.prefill(turn, slots)
     await advance(turn)
+
+
+def _absorb(turn: Turn, slots: dict) -> None:
+    """Take what happened from the resident's words, and whatever else they already said in them."""
+    parsed = turn.parsed
+    slots["description"] = turn.text
+    slots["category"] = parsed.category if parsed.type == "complaint" else slots.get("category", parsed.category)
+    slots["tier"] = int(parsed.tier or slots.get("tier") or 1)
+    slots["urgency"] = parsed.urgency if parsed.urgency != "critical" else "urgent"
+    for slot, value in (
+        ("target", parsed.complaint_target),
+        ("when", parsed.times[0].text if parsed.times else None),
+        ("where", "、".join(p.name for p in parsed.places) or None),
+        ("demand", "、".join(parsed.demands) or None),
+    ):
+        if slots.get(slot) is None and value:
+            slots[slot] = value
 
 
 async def advance(turn: Turn) -> None:
@@ -128,7 +139,9 @@ async def handle(turn: Turn) -> None:
     """The resident answered the current step."""
     step, slots = Step(turn.state.step), turn.state.slots
     answer = turn.incoming.payload or turn.text
-    if step in _TEXT_SLOTS:
+    if step is Step.DESCRIBE and turn.text and not turn.incoming.payload:
+        _absorb(turn, slots)
+    elif step in _TEXT_SLOTS:
         if answer == SKIP or turn.text in ("跳过", "不记得", "忘了"):
             slots[_TEXT_SLOTS[step]] = ""
         elif turn.text:
