@@ -257,7 +257,10 @@ async def _photo(turn: Turn) -> None:
             resident_id=turn.resident.id,
         )
     except AttachmentRejected:
-        return turn.say(turn.w("photo.rejected"))
+        turn.say(turn.w("photo.rejected"))
+        if turn.state.active:
+            await FLOWS[turn.state.flow].reprompt(turn)
+        return
     state = turn.state
     if state.flow in (intake.NAME, complaint.NAME):
         if len(state.slots.get("photo_ids") or []) >= turn.policy.conversation.max_photos:

@@ -8,7 +8,7 @@ load time, so no edit can put them in front of a resident.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from string import Formatter
@@ -38,9 +38,9 @@ class Wording:
     def __contains__(self, key: str) -> bool:
         return key in self._table
 
-    def keys(self) -> list[str]:
+    def __iter__(self) -> Iterator[str]:
         """Every key, sorted."""
-        return sorted(self._table)
+        return iter(sorted(self._table))
 
     def placeholders(self, key: str) -> set[str]:
         """The names a sentence expects (used by tests and by overrides' validation)."""

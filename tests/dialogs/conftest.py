@@ -98,11 +98,9 @@ class Chat:
 
     async def press(self, label: str) -> list[Outgoing]:
         """Press the button labelled `label` (exactly, or containing it) on the last replies."""
-        for reply in reversed(self.replies):
-            for row in reply.buttons:
-                for button in row:
-                    if button.label == label or label in button.label:
-                        return await self.send(press=button.payload)
+        shown = [b for reply in reversed(self.replies) for row in reply.buttons for b in row]
+        for button in [b for b in shown if b.label == label] + [b for b in shown if label in b.label]:
+            return await self.send(press=button.payload)
         raise AssertionError(f"no button {label!r} in {[r.button_labels for r in self.replies]}")
 
     @property
