@@ -35,10 +35,10 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     http_host: str = "127.0.0.1"
     http_port: int = 8080
-    data_dir: Path = Path("var")
+    data_dir: Path = Path("var")  # uploads, speech model, SQLite file by default; relative to the working directory
     telegram_token: str | None = field(default=None, repr=False)
-    telegram_api_url: str = "https://api.telegram.org"
-    telegram_webhook_url: str | None = None
+    telegram_api_url: str = "https://api.telegram.org"  # Bot API server root (a self-hosted one, or a fake in tests)
+    telegram_webhook_url: str | None = None  # public URL Telegram posts updates to; unset means long polling
     telegram_secret: str | None = field(default=None, repr=False)
     wecom_corp_id: str | None = None
     wecom_agent_id: str | None = None
@@ -46,11 +46,11 @@ class Settings:
     wecom_token: str | None = field(default=None, repr=False)
     wecom_aes_key: str | None = field(default=None, repr=False)
     wecom_api_url: str = "https://qyapi.weixin.qq.com"
-    asr_engine: str = "vosk"
+    asr_engine: str = "vosk"  # vosk (local model), http (a speech service at asr_url) or off
     vosk_model: Path | None = None
     asr_url: str | None = None
-    actions_port: int = 5055
-    demo: bool = True
+    actions_port: int = 5055  # the Rasa action server (`wuye actions`)
+    demo: bool = True  # create the demo community when the database has none
 
     @property
     def vosk_model_path(self) -> Path:

@@ -62,6 +62,8 @@ class OutboxWorker:
         When `stop` is set mid-batch, the message being sent is finished and the rest are given back.
         """
         channels = sorted(self._senders)
+        if not channels:  # nothing could be sent: do not take the write lock for an empty claim
+            return 0
         async with self._sessions() as session, session.begin():
             batch = await claim_sendable(
                 session, worker=self.worker_name, now=self._clock.now(), channels=channels, limit=self._batch_size

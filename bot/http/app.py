@@ -48,7 +48,10 @@ def create_app(
         app[keys.SESSIONMAKER] = create_sessionmaker(engine)
         app.cleanup_ctx.append(_owned_database)
     else:
-        app[keys.ENGINE] = sessionmaker.kw["bind"]
+        engine = sessionmaker.kw.get("bind")
+        if engine is None:
+            raise ValueError("create_app needs a sessionmaker bound to an engine (async_sessionmaker(engine))")
+        app[keys.ENGINE] = engine
         app[keys.SESSIONMAKER] = sessionmaker
     routes.add_core_routes(app)
     for plugin in plugins:
