@@ -7,11 +7,7 @@ from collections.abc import Sequence
 
 from nlu.lexicon import CueMatch
 
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
+_CJK_BIGRAM = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 
 
 def extract_features(
@@ -25,14 +21,17 @@ def extract_features(
     has_phone: bool = False,
 ) -> set[str]:
     """Binary features: words, Chinese character bigrams (robust to typos), cues with their scope, and shape."""
+    # The set is filled in the same order as always: its iteration order feeds the model's summation order.
     feats = {"bias"}
-    for word in words:
-        if word.isdigit():
-            feats.add("w:<num>")
-        elif len(word) > 1 or _is_cjk(word):
-            feats.add("w:" + word.lower())
-    for run in _CJK_RUN.findall(text):
-        feats.update(["c:" + run[i : i + 2] for i in range(len(run) - 1)])
+    # Words: digits all as one feature, words of two or more characters, and single CJK characters.
+    feats.update(
+        [
+            "w:<num>" if word.isdigit() else "w:" + word.lower()
+            for word in words
+            if len(word) > 1 or "\u4e00" <= word <= "\u9fff" or word.isdigit()
+        ]
+    )
+    feats.update(map("c:".__add__, _CJK_BIGRAM.findall(text)))  # the bigrams of each run of CJK, in text order
     for cue in cues:
         scope = "neg" if cue.negated else "past" if cue.past else "hyp" if cue.hypothetical else "live"
         feats.add(f"cue:{cue.group}:{scope}")

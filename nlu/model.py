@@ -46,11 +46,21 @@ class Models:
         self.vocabulary = vocabulary
         self.matrix = matrix
         self.intercept = np.concatenate([np.array(field["intercept"], dtype=float) for field in spec.values()])
+        self._field_rows: dict[tuple[str, str], list[float]] = {}
+
+    def _field_weights(self, field: str, feature: str) -> list[float] | None:
+        """One known feature's weights for one field's classes, None if unknown. Kept: the extras are a handful."""
+        weights = self._field_rows.get((field, feature))
+        if weights is None:
+            row = self.vocabulary.get(feature)
+            if row is None:
+                return None
+            weights = self._field_rows[field, feature] = self.matrix[row, self.fields[field].columns].tolist()
+        return weights
 
     def scores(self, features: Iterable[str]) -> list[float]:
         """Linear scores (intercepts included) of every field's classes for a set of binary features."""
-        index = self.vocabulary
-        rows = [index[f] for f in features if f in index]
+        rows = [row for row in map(self.vocabulary.get, features) if row is not None]
         total = np.add.reduce(self.matrix.take(rows, axis=0), axis=0) + self.intercept if rows else self.intercept
         return total.tolist()
 
@@ -59,13 +69,13 @@ class Models:
         model = self.fields[field]
         logits = scores[model.columns]
         for feature in extra:
-            row = self.vocabulary.get(feature)
-            if row is not None:
-                logits = [a + b for a, b in zip(logits, self.matrix[row, model.columns].tolist(), strict=True)]
+            weights = self._field_weights(field, feature)
+            if weights is not None:
+                logits = [a + b for a, b in zip(logits, weights, strict=True)]
         top = max(logits)
         exps = [math.exp(v - top) for v in logits]
         total = sum(exps)
-        return {label: e / total for label, e in zip(model.classes, exps, strict=True)}
+        return dict(zip(model.classes, [e / total for e in exps], strict=True))
 
 
 def load_models(path: Path = MODEL_PATH) -> Models:
