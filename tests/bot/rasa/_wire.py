@@ -1,5 +1,5 @@
 """Action calls exactly as Rasa 3 sends them to an action server (rasa/core/actions/action.py RemoteAction):
-{next_action, sender_id, tracker: tracker.current_state(AFTER_RESTART), domain: domain.as_dict(), version}."""
+{next_action, sender_id, tracker: tracker.current_state(EventVerbosity.ALL), domain: domain.as_dict(), version}."""
 
 from __future__ import annotations
 
