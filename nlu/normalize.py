@@ -13,6 +13,7 @@ import emoji
 import opencc
 
 from nlu.numerals import chinese_numerals_to_digits
+from nlu.t2s import Converter
 
 MAX_CHARS: Final[int] = 2000
 """Longer messages are cut to this many characters and flagged `truncated`."""
@@ -46,8 +47,8 @@ class Normalized:
 
 
 @cache
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
+def _t2s() -> Converter:
+    return Converter("t2s")
 
 
 @cache
