@@ -31,6 +31,7 @@ class Turn:
     files: FileStore | None = None
     replies: list[Outgoing] = field(default_factory=list)
     ticket_id: int | None = None
+    community: object | None = None  # held so the identity map keeps it (policy lookups cost no query)
     _parsed: ParsedRequest | None = None
 
     @property

@@ -16,9 +16,10 @@ from dialogs.router import route
 from dialogs.state import State
 from dialogs.wording import Wording, default_wording
 from storage.attachments.store import FileStore
+from storage.communities.models import Community
 from storage.communities.service import policy_for
-from storage.conversations.service import load_conversation, save_conversation
-from storage.inbound.service import mark_processed, record_inbound
+from storage.conversations.service import load_chat, save_conversation
+from storage.inbound.service import record_inbound
 from storage.outbox.service import enqueue
 from storage.residents.service import get_or_create_resident
 
@@ -56,17 +57,22 @@ async def handle_message(
         payload=incoming.to_log(),
         sender_id=incoming.sender_id,
         now=now,
+        processed=True,  # if the turn fails the transaction rolls back and run_turn logs it unprocessed
     )
     if not is_new:
         return TurnResult(replies=[], duplicate=True)
-    conversation = await load_conversation(session, channel=incoming.channel, external_id=incoming.sender_id)
+    conversation, resident, community = await load_chat(
+        session, channel=incoming.channel, external_id=incoming.sender_id
+    )
     if conversation is not None:
         community_id = conversation.community_id
-    resident, _ = await get_or_create_resident(
-        session, community_id=community_id, channel=incoming.channel, external_id=incoming.sender_id, now=now
-    )
+    if resident is None:
+        resident, _ = await get_or_create_resident(
+            session, community_id=community_id, channel=incoming.channel, external_id=incoming.sender_id, now=now
+        )
     if incoming.sender_name and not resident.name:
         resident.name = incoming.sender_name[:100]
+    community = community or await session.get(Community, resident.community_id)  # held for the turn
     state = State.from_dict(conversation.state if conversation else None)
     turn = Turn(
         session=session,
@@ -78,6 +84,7 @@ async def handle_message(
         wording=wording or default_wording(),
         now=now,
         files=files,
+        community=community,
     )
     await route(turn)
     state.last_seen = now.isoformat()
@@ -92,7 +99,7 @@ async def handle_message(
         now=now,
     )
     if queue_replies:
-        for index, reply in enumerate(turn.replies):
+        for reply in turn.replies:  # the inbound log already makes this turn happen once
             await enqueue(
                 session,
                 channel=incoming.channel,
@@ -100,10 +107,10 @@ async def handle_message(
                 kind="reply",
                 payload=reply.to_dict(),
                 ticket_id=turn.ticket_id,
-                dedupe_key=f"reply:{inbound.id}:{index}",
                 now=now,
             )
-    await mark_processed(session, message_id=inbound.id, now=now, ticket_id=turn.ticket_id)
+    if turn.ticket_id is not None:
+        inbound.ticket_id = turn.ticket_id
     return TurnResult(replies=turn.replies, ticket_id=turn.ticket_id)
 
 

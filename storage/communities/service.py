@@ -54,13 +54,14 @@ async def set_policy(session: AsyncSession, *, community_id: int, policy_toml: s
 
 
 async def policy_for(session: AsyncSession, community_id: int) -> Policy:
-    """The validated policy of a community (parsed once per distinct file)."""
-    row = (
-        await session.execute(select(Community.id, Community.policy_toml).where(Community.id == community_id))
-    ).first()
-    if row is None:
+    """The validated policy of a community (parsed once per distinct file).
+
+    Reads through the session's identity map, so asking again within one transaction costs no query.
+    """
+    community = await session.get(Community, community_id)
+    if community is None:
         raise NotFound("community", community_id)
-    return _cached_policy(row.policy_toml)
+    return _cached_policy(community.policy_toml)
 
 
 @lru_cache(maxsize=64)

@@ -13,13 +13,36 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
+from storage.communities.models import Community
 from storage.conversations.models import Conversation
+from storage.residents.models import Resident
 
 
 async def load_conversation(session: AsyncSession, *, channel: str, external_id: str) -> Conversation | None:
     """The stored conversation of this chat identity (locked for the turn), or None on first contact."""
     query = select(Conversation).where(Conversation.channel == channel, Conversation.external_id == external_id)
     return await session.scalar(query.with_for_update())
+
+
+async def load_chat(
+    session: AsyncSession, *, channel: str, external_id: str
+) -> tuple[Conversation | None, Resident | None, Community | None]:
+    """The conversation (locked), its resident and community in one query; (None, None, None) on first contact.
+
+    Keep the community referenced for the turn: the identity map holds rows weakly, and while it is
+    there `policy_for` and every `session.get(Community, ...)` cost no query.
+    """
+    query = (
+        select(Conversation, Resident, Community)
+        .join(Community, Community.id == Conversation.community_id)
+        .outerjoin(Resident, Resident.id == Conversation.resident_id)
+        .where(Conversation.channel == channel, Conversation.external_id == external_id)
+        .with_for_update(of=Conversation)
+    )
+    row = (await session.execute(query)).first()
+    if row is None:
+        return None, None, None
+    return row[0], row[1], row[2]
 
 
 async def save_conversation(

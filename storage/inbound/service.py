@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._dialect import insert_or_get_id
+from storage._dialect import insert_for
 from storage.errors import NotFound
 from storage.inbound.models import InboundMessage
 
@@ -22,8 +22,12 @@ async def record_inbound(
     now: datetime,
     sender_id: str | None = None,
     resident_id: int | None = None,
+    processed: bool = False,
 ) -> tuple[InboundMessage, bool]:
-    """Log a message; (message, is_new). `is_new` False means a redelivery the bot already saw."""
+    """Log a message; (message, is_new). `is_new` False means a redelivery the bot already saw.
+
+    `processed` marks it handled at once, for callers that handle it in the same transaction.
+    """
     values = dict(
         channel=channel,
         dedupe_key=dedupe_key,
@@ -31,11 +35,22 @@ async def record_inbound(
         sender_id=sender_id,
         resident_id=resident_id,
         received_at=now,
+        processed_at=now if processed else None,
     )
-    message_id, created = await insert_or_get_id(session, InboundMessage, values, ["channel", "dedupe_key"])
-    message = await session.get(InboundMessage, message_id)
-    assert message is not None
-    return message, created
+    # One round trip for a new message: the ORM row comes back from INSERT ... RETURNING.
+    statement = (
+        insert_for(session, InboundMessage)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["channel", "dedupe_key"])
+    )
+    message = (await session.scalars(statement.returning(InboundMessage))).one_or_none()
+    if message is not None:
+        return message, True
+    existing = await session.scalar(
+        select(InboundMessage).where(InboundMessage.channel == channel, InboundMessage.dedupe_key == dedupe_key)
+    )
+    assert existing is not None
+    return existing, False
 
 
 async def mark_processed(
