@@ -16,9 +16,11 @@ from dialogs.business import (
     RequestForm,
     clock_time,
     commitment,
+    complaint_labels,
     find_own_ticket,
     open_requests,
     record_questionnaire,
+    request_labels,
     submit_request,
     validate_phone,
     validate_room,
@@ -26,7 +28,6 @@ from dialogs.business import (
 from storage.communities.service import policy_for
 from storage.errors import NotFound
 from storage.residents.service import rooms_of
-from storage.vocabulary import TicketType
 
 #: Slots of the repair form, in the order Rasa asks them.
 REPAIR_SLOTS: Final = ("description", "room", "phone")
@@ -200,11 +201,11 @@ class SubmitRepair(_Submit):
         return "action_submit_repair"
 
     def request_form(self, call: Call, tracker: Tracker, description: str) -> RequestForm:
-        parsed = nlu.parse(description)
+        labels = request_labels(nlu.parse(description))
         return RequestForm(
-            kind=parsed.type if parsed.type in (TicketType.REPAIR, TicketType.OTHER) else TicketType.REPAIR,
-            category=_label(tracker, "category", nlu.CATEGORIES) or parsed.category,
-            urgency=_label(tracker, "urgency", nlu.URGENCIES) or parsed.urgency,
+            kind=labels.kind,
+            category=_label(tracker, "category", nlu.CATEGORIES) or labels.category,
+            urgency=_label(tracker, "urgency", nlu.URGENCIES) or labels.urgency,
             description=description,
             room=_text(tracker.get_slot("room")),
             phone=_text(tracker.get_slot("phone")),
@@ -221,17 +222,13 @@ class SubmitComplaint(_Submit):
         return "action_submit_complaint"
 
     def request_form(self, call: Call, tracker: Tracker, description: str) -> RequestForm:
-        parsed = nlu.parse(description)
-        urgency = _label(tracker, "urgency", nlu.URGENCIES) or parsed.urgency
-        # as dialogs/flows/complaint.py: a complaint is at most 紧急 (特急 goes through the emergency flow)
+        labels = complaint_labels(nlu.parse(description))
+        urgency = _label(tracker, "urgency", nlu.URGENCIES)
         return RequestForm(
-            kind=TicketType.COMPLAINT,
-            category=_label(tracker, "category", nlu.CATEGORIES)
-            or (parsed.category if parsed.type == TicketType.COMPLAINT else "other"),
-            urgency=urgency
-            if urgency != "critical"
-            else "urgent",  # as dialogs/flows/complaint.py: a complaint is never 特急
-            tier=int(parsed.tier or 1),
+            kind=labels.kind,
+            category=_label(tracker, "category", nlu.CATEGORIES) or labels.category,
+            urgency=labels.urgency if urgency in (None, "critical") else urgency,  # a complaint is never 特急
+            tier=labels.tier,
             description=description,
             room=_text(tracker.get_slot("room")),
             phone=_text(tracker.get_slot("phone")),

@@ -3,13 +3,24 @@
 from dialogs.business.faq import answer_question
 from dialogs.business.feedback import QUESTIONS, confirm_resolution, is_satisfied, low_scored, record_questionnaire
 from dialogs.business.notices import notify_new_ticket, ticket_card
-from dialogs.business.requests import RequestForm, clock_time, commitment, remember_contact, span, submit_request
+from dialogs.business.requests import (
+    Labels,
+    RequestForm,
+    clock_time,
+    commitment,
+    complaint_labels,
+    remember_contact,
+    request_labels,
+    span,
+    submit_request,
+)
 from dialogs.business.rooms import RoomCheck, closest_room, validate_phone, validate_room
 from dialogs.business.status import CANCELLABLE, TicketSummary, cancel_request, find_own_ticket, open_requests
 
 __all__ = [
     "CANCELLABLE",
     "QUESTIONS",
+    "Labels",
     "RequestForm",
     "RoomCheck",
     "TicketSummary",
@@ -18,6 +29,7 @@ __all__ = [
     "clock_time",
     "closest_room",
     "commitment",
+    "complaint_labels",
     "confirm_resolution",
     "find_own_ticket",
     "is_satisfied",
@@ -26,6 +38,7 @@ __all__ = [
     "open_requests",
     "record_questionnaire",
     "remember_contact",
+    "request_labels",
     "span",
     "submit_request",
     "ticket_card",

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.business.notices import notify_new_ticket
 from dialogs.wording import Wording
+from nlu import ParsedRequest
 from storage.attachments.service import attach_to_ticket
 from storage.communities.service import policy_for
 from storage.policy.schema import Policy
@@ -46,6 +47,30 @@ class RequestForm:
         if self.where:
             parts.append(f"地点：{self.where}")
         return "；".join(p for p in parts if p)
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """What a request is, as a ticket needs it."""
+
+    kind: str
+    category: str
+    urgency: str
+    tier: int | None = None
+
+
+def request_labels(parsed: ParsedRequest) -> Labels:
+    """A repair or other request: an inquiry or complaint reading still opens a repair form here."""
+    kind = parsed.type if parsed.type in (TicketType.REPAIR, TicketType.OTHER) else TicketType.REPAIR
+    return Labels(kind=kind, category=parsed.category, urgency=parsed.urgency)
+
+
+def complaint_labels(parsed: ParsedRequest) -> Labels:
+    """A complaint: category only when the words read as a complaint; tier 1 unless the NLU says more;
+    never 特急 (a live danger goes through the emergency flow, so a complaint is at most 紧急)."""
+    category = parsed.category if parsed.type == TicketType.COMPLAINT else "other"
+    urgency = Urgency.URGENT.value if parsed.urgency == Urgency.CRITICAL else parsed.urgency
+    return Labels(kind=TicketType.COMPLAINT.value, category=category, urgency=urgency, tier=int(parsed.tier or 1))
 
 
 async def submit_request(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from dialogs.business import RequestForm, commitment, submit_request
+from dialogs.business import RequestForm, commitment, complaint_labels, submit_request
 from dialogs.context import Turn
 from dialogs.flows import _contact
 
@@ -52,10 +52,9 @@ async def start(turn: Turn, *, from_menu: bool = False) -> None:
 def _absorb(turn: Turn, slots: dict) -> None:
     """Take what happened from the resident's words, and whatever else they already said in them."""
     parsed = turn.parsed
+    labels = complaint_labels(parsed)
     slots["description"] = turn.text
-    slots["category"] = parsed.category if parsed.type == "complaint" else slots.get("category", parsed.category)
-    slots["tier"] = int(parsed.tier or slots.get("tier") or 1)
-    slots["urgency"] = parsed.urgency if parsed.urgency != "critical" else "urgent"
+    slots["category"], slots["tier"], slots["urgency"] = labels.category, labels.tier, labels.urgency
     for slot, value in (
         ("target", parsed.complaint_target),
         ("when", parsed.times[0].text if parsed.times else None),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from dialogs.business import RequestForm, commitment, submit_request
+from dialogs.business import RequestForm, commitment, request_labels, submit_request
 from dialogs.context import Turn
 from dialogs.flows import _contact
 from storage.vocabulary import TicketType
@@ -36,11 +36,11 @@ EDIT_FIELDS = ("room", "phone", "description", "urgency")
 
 async def start(turn: Turn, *, kind: str | None = None, from_menu: bool = False) -> None:
     """Begin with the resident's first message (or, from the menu, by asking what is wrong)."""
-    parsed = turn.parsed
+    labels = request_labels(turn.parsed)
     slots: dict = {
-        "kind": kind or (parsed.type if parsed.type in (TicketType.REPAIR, TicketType.OTHER) else TicketType.REPAIR),
-        "category": parsed.category if not from_menu else "engineering",
-        "urgency": parsed.urgency if not from_menu else "normal",
+        "kind": kind or labels.kind,
+        "category": "engineering" if from_menu else labels.category,
+        "urgency": "normal" if from_menu else labels.urgency,
         "description": "" if from_menu else turn.text,
         "photo_ids": [],
     }
@@ -112,8 +112,8 @@ async def handle(turn: Turn) -> None:
         if not turn.text:
             return _prompt(turn, step)
         slots["description"] = turn.text
-        parsed = turn.parsed
-        slots["category"], slots["urgency"] = parsed.category, parsed.urgency
+        labels = request_labels(turn.parsed)
+        slots["category"], slots["urgency"] = labels.category, labels.urgency
         await _contact.prefill(turn, slots)
     elif step is Step.ROOM:
         if not await _contact.take_room(turn, slots):
