@@ -21,10 +21,14 @@ from storage.residents.models import ResidentIdentity
 from storage.tickets.models import Ticket
 
 
+#: Channels the bot cannot message first: a Rasa assistant only answers its own action calls.
+PULL_ONLY_CHANNELS = frozenset({"rasa"})
+
+
 async def resident_chats(session: AsyncSession, resident_id: int) -> list[ResidentIdentity]:
-    """Every chat identity of the resident (where to reach them)."""
+    """Every chat identity through which the bot can reach the resident first."""
     query = select(ResidentIdentity).where(ResidentIdentity.resident_id == resident_id).order_by(ResidentIdentity.id)
-    return list(await session.scalars(query))
+    return [chat for chat in await session.scalars(query) if chat.channel not in PULL_ONLY_CHANNELS]
 
 
 def resolution_request(ticket: Ticket, *, wording: Wording) -> Outgoing:
