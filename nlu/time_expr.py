@@ -143,12 +143,14 @@ def _resolve(match: re.Match[str], now: datetime) -> TimeRange | None:
 
 
 _TRIGGER = re.compile(r"[天日晚早周期拜号点:：午晨夜]")
-# Every part of _EXPR is optional, so it matches (empty) at every position; a non-empty match can only start on a
-# character that starts one of its parts: a digit, a space, a relative day, a week prefix or a period of the day.
+# Every part of _EXPR is optional, so it matches (empty) at every position. A non-empty match starts where one of
+# its parts can start: a date or a clock (one or two digits, then 月, 日, 号, 点, : or 时), a space, a relative day,
+# a week day or a period of the day.
 _START = re.compile(
-    r"[\d\s"
-    + "".join(sorted({word[0] for word in _RELATIVE_DAYS} | {word[0] for word in _PERIODS} | set("下这本周星礼")))
-    + "]"
+    r"\d{1,2}[月日号点:：时]|\s|"
+    + "|".join(_RELATIVE_DAYS)
+    + r"|(?:下下|下个?|这个?|本)?(?:周|星期|礼拜)|"
+    + "|".join(_PERIODS)
 )
 
 
@@ -164,8 +166,11 @@ def _expressions(text: str) -> Iterator[re.Match[str]]:
             pos = start.start() + 1
 
 
-def find_times(text: str, now: datetime) -> list[TimeRange]:
-    """Every time expression in a normalised text (numerals already digits), resolved against `now`."""
+def find_times(text: str, now: datetime | None = None) -> list[TimeRange]:
+    """Every time expression in a normalised text (numerals already digits), resolved against `now`.
+
+    Without `now`, the local time when the first expression is resolved (most messages name no time: no clock read).
+    """
     found: list[TimeRange] = []
     if not _TRIGGER.search(text):
         return found
@@ -177,6 +182,8 @@ def find_times(text: str, now: datetime) -> list[TimeRange]:
             clock = match.group()
             if not (match.group("h2") or match.group("m1") or re.search(r"\d点", clock)):
                 continue
+        if now is None:
+            now = datetime.now().astimezone()
         resolved = _resolve(match, now)
         if resolved is not None:
             found.append(resolved)

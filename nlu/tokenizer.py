@@ -61,4 +61,4 @@ def tokenizer(backend: str | None = None) -> Any:
 
 def tokens(text: str) -> list[str]:
     """Words of a normalised text, without spaces (accurate mode; no HMM: character bigrams cover new words)."""
-    return [w for w in tokenizer().lcut(text, HMM=False) if w.strip()]
+    return list(filter(str.strip, tokenizer().lcut(text, HMM=False)))
