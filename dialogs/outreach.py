@@ -20,7 +20,6 @@ from storage.outbox.service import enqueue
 from storage.residents.models import ResidentIdentity
 from storage.tickets.models import Ticket
 
-
 #: Channels the bot cannot message first: a Rasa assistant only answers its own action calls.
 PULL_ONLY_CHANNELS = frozenset({"rasa"})
 
