@@ -1,0 +1,130 @@
+// The web chat page: send text, button presses and photos; long-poll the replies. No build step, no libraries.
+"use strict";
+(function () {
+  var messages = document.getElementById("messages");
+  var input = document.getElementById("input");
+  var send = document.getElementById("send");
+  var photo = document.getElementById("photo");
+  var statusLine = document.getElementById("status");
+  var after = 0;
+
+  function newId() {
+    if (window.crypto && crypto.getRandomValues) {
+      var bytes = new Uint8Array(16);
+      crypto.getRandomValues(bytes);
+      return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+    }
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
+  }
+
+  function scrollDown() { messages.scrollTop = messages.scrollHeight; }
+
+  function bubble(cls, text) {
+    var row = document.createElement("div");
+    row.className = "msg " + cls;
+    var box = document.createElement("div");
+    box.className = "bubble";
+    box.textContent = text;  // white-space: pre-wrap keeps the line breaks; never innerHTML
+    row.appendChild(box);
+    return row;
+  }
+
+  function showError(text) { messages.appendChild(bubble("error", text)); scrollDown(); }
+
+  function render(reply) {
+    var row = bubble("bot", reply.text);
+    row.dataset.id = String(reply.id);
+    if (reply.buttons && reply.buttons.length) {
+      var block = document.createElement("div");
+      block.className = "buttons" + (reply.large ? " large" : "");
+      reply.buttons.forEach(function (buttonRow) {
+        var line = document.createElement("div");
+        line.className = "row";
+        buttonRow.forEach(function (b) {
+          var button = document.createElement("button");
+          button.type = "button";
+          button.textContent = b.label;
+          button.dataset.payload = b.payload;
+          button.addEventListener("click", function () {
+            block.querySelectorAll("button").forEach(function (x) { x.disabled = true; });
+            messages.appendChild(bubble("me", b.label));
+            scrollDown();
+            post("/webchat/messages", JSON.stringify({ id: newId(), payload: b.payload, ref: String(reply.id) }),
+                 "application/json");
+          });
+          line.appendChild(button);
+        });
+        block.appendChild(line);
+      });
+      row.firstChild.appendChild(block);
+    }
+    var old = reply.edit_ref && messages.querySelector('[data-id="' + String(reply.edit_ref).replace(/\D/g, "") + '"]');
+    if (old) { messages.replaceChild(row, old); } else { messages.appendChild(row); }
+  }
+
+  function post(url, body, type, attempt) {
+    attempt = attempt || 0;
+    var options = { method: "POST", body: body, credentials: "same-origin" };
+    if (type) { options.headers = { "Content-Type": type }; }
+    return fetch(url, options).then(function (response) {
+      if (response.status >= 400) {
+        return response.json().then(function (data) { showError(data.error || "发送失败，请稍后再试。"); },
+                                    function () { showError("发送失败，请稍后再试。"); });
+      }
+    }, function () {
+      if (attempt < 3) {  // the same message id again: the server handles it once
+        return new Promise(function (r) { setTimeout(r, 1000 * (attempt + 1)); })
+          .then(function () { return post(url, body, type, attempt + 1); });
+      }
+      showError("网络不通，消息没有发出去，请稍后再试。");
+    });
+  }
+
+  function poll() {
+    fetch("/webchat/messages?after=" + after, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        statusLine.textContent = "";
+        (data.messages || []).forEach(render);
+        if (data.messages && data.messages.length) { scrollDown(); }
+        after = data.last || after;
+        setTimeout(poll, 0);
+      }, function () {
+        statusLine.textContent = "正在重新连接…";
+        setTimeout(poll, 3000);
+      });
+  }
+
+  document.getElementById("composer").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text) { return; }
+    input.value = "";
+    messages.appendChild(bubble("me", text));
+    scrollDown();
+    send.disabled = true;
+    post("/webchat/messages", JSON.stringify({ id: newId(), text: text }), "application/json")
+      .then(function () { send.disabled = false; input.focus(); });
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      document.getElementById("composer").requestSubmit();
+    }
+  });
+
+  photo.addEventListener("change", function () {
+    var file = photo.files && photo.files[0];
+    photo.value = "";
+    if (!file) { return; }
+    if (file.size > 10 * 1024 * 1024) { showError("照片太大了（超过10MB），请换一张小一点的照片或压缩后再发。"); return; }
+    messages.appendChild(bubble("me", "📷 " + file.name));
+    scrollDown();
+    var form = new FormData();
+    form.append("photo", file, file.name);
+    post("/webchat/photos?id=" + newId(), form, null);
+  });
+
+  poll();
+})();
