@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.delivery import OutboxWorker
 from bot.demo import seed_demo_if_empty
 from bot.http import Plugin, add_background_task, create_app, keys
+from bot.webchat import install as install_webchat
 from storage.clock import Clock
 
 __all__ = ["StartError", "build_app", "channel_plugins", "install_outbox_worker", "run_service", "seed_demo", "serve"]
@@ -46,7 +47,7 @@ def channel_plugins(settings: Settings) -> list[Plugin]:
     `if settings.telegram_token: plugins.append(telegram.install)`. A plugin may register routes
     (the web chat registers `/`), put a sender in `app[keys.SENDERS]` and add background tasks.
     """
-    plugins: list[Plugin] = []
+    plugins: list[Plugin] = [install_webchat]
     return plugins
 
 
