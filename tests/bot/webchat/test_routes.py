@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 
 from aiohttp import ClientSession, MultipartWriter, web
-from aiohttp.test_utils import TestServer
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.http import keys
-from bot.webchat import COOKIE_NAME, MAX_PHOTO_BYTES, WEBCHAT
+from bot.config import Settings
+from bot.http import create_app, keys
+from bot.webchat import COOKIE_NAME, MAX_PHOTO_BYTES, WEBCHAT, plugin
+from storage.clock import FrozenClock
 from storage.inbound.models import InboundMessage
 from storage.tickets.models import Ticket
 from tests.bot.webchat.conftest import PNG, Resident, all_sent, outbox
@@ -173,3 +176,22 @@ async def test_bad_requests_get_400_and_change_nothing(browser: Browser, session
     async with resident.http.post("/webchat/photos?id=p1", data=b"x") as response:
         assert response.status == 400
     assert await outbox(sessions) == []
+
+
+async def test_an_unknown_community_gets_503_in_chinese(tmp_path: Path, sessions: Sessions, clock: FrozenClock) -> None:
+    settings = Settings(database_url="sqlite+aiosqlite:///unused.db", data_dir=tmp_path / "data")
+    app = create_app(settings, clock=clock, sessionmaker=sessions, plugins=[plugin("nowhere")])
+    async with TestClient(TestServer(app)) as client:
+        response = await client.post("/webchat/messages", json={"id": "m1", "text": "你好"})
+        assert response.status == 503 and "小区" in (await response.json())["error"]
+
+
+async def test_stopping_the_service_ends_waiting_polls_at_once(app: web.Application, browser: Browser) -> None:
+    resident = await browser()
+    await resident.open_page()
+    waiting = asyncio.create_task(resident.poll(wait=20))
+    await asyncio.sleep(0.1)  # let the poll start waiting
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await app.shutdown()  # what the runner does first on a stop signal
+    assert await asyncio.wait_for(waiting, 5) == [] and loop.time() - started < 5
