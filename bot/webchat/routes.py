@@ -34,6 +34,13 @@ MAX_BATCH: Final = 100
 #: Where the page, script and style live.
 STATIC_DIR: Final = Path(__file__).resolve().parent / "static"
 
+#: The page loads only its own script and style, and may not be framed by another site.
+_PAGE_HEADERS: Final = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 _CLIENT_ID: Final = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _REF: Final = re.compile(r"^[0-9]{1,18}$")
 
@@ -93,7 +100,7 @@ def install(app: web.Application, *, community: str | None = None) -> None:
 async def index(request: web.Request) -> web.Response:
     """The chat page; a first visit gets its session cookie here."""
     response = web.Response(text=_page(), content_type="text/html", charset="utf-8")
-    response.headers["Cache-Control"] = "no-store"
+    response.headers.update(_PAGE_HEADERS)
     _session(request, response)
     return response
 

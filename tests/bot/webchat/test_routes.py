@@ -35,6 +35,7 @@ async def test_the_page_is_the_chat_and_sets_an_httponly_lax_cookie(browser: Bro
         page = await again.text()
         assert "Set-Cookie" not in again.headers  # the same browser keeps its session
     assert resident.session_id == first
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     for element in ('id="messages"', 'id="input"', 'id="send"', 'id="photo"', "物业"):
         assert element in page
     async with resident.http.get("/webchat/static/chat.js") as script:
