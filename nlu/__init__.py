@@ -1,5 +1,6 @@
 """Understanding what a resident writes: text → typed request. Pure and fast, no I/O; imports nothing of ours."""
 
+from nlu.analysis import split_problems
 from nlu.labels import CATEGORIES, TIERS, TYPES, URGENCIES
 from nlu.parser import parse, parse_strict
 from nlu.phone import mask_phone
@@ -17,4 +18,5 @@ __all__ = [
     "mask_phone",
     "parse",
     "parse_strict",
+    "split_problems",
 ]

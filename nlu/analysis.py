@@ -32,6 +32,14 @@ class Analysis:
     problems: int
 
 
+def split_problems(text: str) -> list[str]:
+    """The clauses of a message that each report a fault ("厨房漏水，还有楼道灯不亮" → two), in order.
+
+    One clause or none means one request; the dialog offers separate tickets when there are several.
+    """
+    return [clause.strip() for clause in _PROBLEM_SPLIT.split(text) if clause.strip() and _FAULT.search(clause)]
+
+
 def count_problems(text: str) -> int:
     """How many separate faults the message reports (several problems may deserve separate tickets)."""
     return max(1, sum(1 for clause in _PROBLEM_SPLIT.split(text) if _FAULT.search(clause)))

@@ -6,6 +6,7 @@ States (see flow.mmd):
     PHONE     → a mobile number (skipped when known)
     PHOTOS    → photos of the problem, repairs only; several allowed, 跳过 / 完成
     SUMMARY   → read back: 确认 / 修改 / 取消
+    SPLIT     → several problems in one message: 分开登记 (one ticket each, one after another) / 合并成一单
     EDIT      → which field to change, then back to SUMMARY
 """
 
@@ -16,12 +17,14 @@ from enum import StrEnum
 from dialogs.business import RequestForm, commitment, request_labels, submit_request
 from dialogs.context import Turn
 from dialogs.flows import _contact
+from nlu import parse, split_problems
 from storage.vocabulary import TicketType
 
 NAME = "intake"
 
 
 class Step(StrEnum):
+    SPLIT = "split"
     DESCRIBE = "describe"
     ROOM = "room"
     PHONE = "phone"
@@ -31,6 +34,7 @@ class Step(StrEnum):
 
 
 CONFIRM, EDIT, SKIP, DONE = "intake:confirm", "intake:edit", "intake:skip", "intake:done"
+SEPARATE, TOGETHER = "intake:separate", "intake:together"
 EDIT_FIELDS = ("room", "phone", "description", "urgency")
 
 
@@ -50,6 +54,10 @@ async def start(turn: Turn, *, kind: str | None = None, from_menu: bool = False)
         turn.say(turn.w("intake.ask_description"))
         return
     await _contact.prefill(turn, slots)
+    problems = split_problems(turn.parsed.normalized)
+    if len(problems) > 1:
+        slots["problems"] = problems
+        return _goto(turn, Step.SPLIT)
     await advance(turn)
 
 
@@ -76,7 +84,13 @@ def _goto(turn: Turn, step: Step) -> None:
 
 def _prompt(turn: Turn, step: Step) -> None:
     slots = turn.state.slots
-    if step is Step.DESCRIBE:
+    if step is Step.SPLIT:
+        listed = "\n".join(f"{n}. {problem}" for n, problem in enumerate(slots["problems"], 1))
+        turn.say(
+            turn.w("intake.several_problems", count=len(slots["problems"]), problems=listed),
+            [(turn.w("buttons.separate"), SEPARATE), (turn.w("buttons.together"), TOGETHER)],
+        )
+    elif step is Step.DESCRIBE:
         turn.say(turn.w("intake.ask_description"))
     elif step is Step.PHOTOS:
         turn.say(turn.w("intake.ask_photos"), [(turn.w("buttons.skip"), SKIP)])
@@ -108,7 +122,15 @@ async def handle(turn: Turn) -> None:
     """The resident answered the current step."""
     step, slots = Step(turn.state.step), turn.state.slots
     answer = turn.incoming.payload or turn.text
-    if step is Step.DESCRIBE:
+    if step is Step.SPLIT:
+        problems = slots.pop("problems")
+        if answer == SEPARATE or turn.text in ("分开", "分开登记", "好的", "好"):
+            _describe(turn, slots, problems[0])
+            turn.state.queue = problems[1:]
+        elif answer != TOGETHER and turn.text not in ("合并", "一起", "合并成一单"):
+            slots["problems"] = problems
+            return _prompt(turn, step)
+    elif step is Step.DESCRIBE:
         if not turn.text:
             return _prompt(turn, step)
         slots["description"] = turn.text
@@ -196,3 +218,21 @@ async def submit(turn: Turn) -> None:
     turn.ticket_id = ticket.id
     turn.state.finish()
     turn.say(await commitment(turn.session, ticket, wording=turn.wording))
+    if turn.state.queue:
+        await _next_problem(turn, room=form.room, phone=form.phone)
+
+
+def _describe(turn: Turn, slots: dict, problem: str) -> None:
+    """One of several problems becomes this request: its own words and labels."""
+    labels = request_labels(parse(problem, now=turn.now))
+    slots.update(description=problem, kind=labels.kind, category=labels.category, urgency=labels.urgency)
+
+
+async def _next_problem(turn: Turn, *, room: str | None, phone: str | None) -> None:
+    """After one ticket of a several-problem message, register the next with the same room and phone."""
+    problem = turn.state.queue.pop(0)
+    turn.state.start(NAME, Step.DESCRIBE)
+    turn.state.slots = {"room": room, "phone": phone, "photo_ids": []}
+    _describe(turn, turn.state.slots, problem)
+    turn.say(turn.w("intake.next_problem", problem=problem))
+    await advance(turn)

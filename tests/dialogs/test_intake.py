@@ -107,3 +107,26 @@ async def test_edit_and_cancel_from_the_summary(chat: Chat) -> None:
     await chat.press("取消")
     assert "已为您取消" in chat.text
     assert await tickets(chat) == []
+
+
+async def test_several_problems_in_one_message_become_separate_tickets(chat: Chat) -> None:
+    await chat.send("厨房水管漏水了，还有楼道灯不亮，3栋2单元502，电话13812345678")
+    assert "2个问题" in chat.text and "1. 厨房水管漏水了" in chat.text and "2. 楼道灯不亮" in chat.text
+    await chat.press("分开登记")
+    await chat.press("跳过")
+    assert "问题：厨房水管漏水了" in chat.text
+    await chat.press("确认提交")
+    assert "单号 BX-20261122-0001" in chat.text and "接下来登记下一个问题：楼道灯不亮" in chat.text
+    await chat.press("跳过")  # room and phone are not asked again
+    assert "问题：楼道灯不亮" in chat.text and "3-2-502" in chat.text
+    await chat.press("确认提交")
+    assert [t.description for t in await tickets(chat)] == ["厨房水管漏水了", "楼道灯不亮"]
+
+
+async def test_several_problems_can_stay_one_ticket(chat: Chat) -> None:
+    await chat.send("卫生间灯坏了另外阳台门关不上 3-2-502 13812345678")
+    await chat.press("合并成一单")
+    await chat.press("跳过")
+    await chat.press("确认提交")
+    [ticket] = await tickets(chat)
+    assert "阳台门" in ticket.description
