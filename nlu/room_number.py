@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Final
 
 _B = r"(?P<b>\d{1,3}|[A-Za-z])"
 _U = r"(?P<u>\d{1,2})"
@@ -39,6 +41,27 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 _HAS_ROOM_DIGITS = re.compile(r"\d{3}")
 """Every room pattern needs a room part of 3-4 digits: a text without three digits in a row has no room."""
+
+_RUN_ANCHORS: Final[tuple[str, ...]] = (_NOT_DIGIT_BEFORE, r"(?<![\dA-Za-z])")
+"""A pattern that opens with one of these lookbehinds and then a building, unit or room part (a digit or a letter)
+can only match from a digit or letter with no digit or letter just before it."""
+_RUN_START = re.compile(r"(?<![\dA-Za-z])[\dA-Za-z]")
+"""Where such a match can start. A lookbehind at the front of a pattern stops the regex engine from skipping ahead
+to a likely start, so it tries every position; matching only at these few is the same and much cheaper."""
+
+
+def _matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """What `pattern.finditer(text)` finds, `starts` being the run starts of the text (ascending)."""
+    if not pattern.pattern.startswith(_RUN_ANCHORS):
+        if pattern.search(text):  # a search is much cheaper than setting up a finditer that finds nothing
+            yield from pattern.finditer(text)
+        return
+    end = 0
+    for start in starts:
+        if start >= end and (match := pattern.match(text, start)) is not None:
+            yield match
+            end = match.end()
+
 
 # A room number that belongs to someone else: the resident's own comes from elsewhere in the message.
 _OTHERS = re.compile(r"(?:楼上|楼下|隔壁|对门|对面|邻居|他家|她家|他们家|别人家)[^,，。!！?？\s]{0,3}$")
@@ -76,10 +99,9 @@ def find_rooms(text: str) -> list[RoomMention]:
         return []
     taken: list[tuple[int, int]] = []
     found: list[RoomMention] = []
+    starts = [m.start() for m in _RUN_START.finditer(text)]
     for kind, pattern in _PATTERNS:
-        if not pattern.search(text):  # most patterns find nothing, and a search is much cheaper than a finditer
-            continue
-        for match in pattern.finditer(text):
+        for match in _matches(pattern, text, starts):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue
@@ -87,7 +109,7 @@ def find_rooms(text: str) -> list[RoomMention]:
             others = bool(_OTHERS.search(text[max(0, start - 8) : start]))
             found.append(RoomMention(_canonical(kind, match), start, end, others))
     found.sort(key=lambda m: m.start)
-    return _with_building(text, found)
+    return _with_building(text, found, starts)
 
 
 # A building (and unit) named on its own, apart from the room: 我家2102，22号楼 / 我是15栋1单元的，住1203.
@@ -101,13 +123,11 @@ _BARE = re.compile(
 )
 
 
-def _with_building(text: str, mentions: list[RoomMention]) -> list[RoomMention]:
+def _with_building(text: str, mentions: list[RoomMention], starts: list[int]) -> list[RoomMention]:
     """Complete bare room numbers with the one building (and unit) the message names elsewhere."""
-    if not _BUILDING_ALONE.search(text):
-        return mentions
     buildings = {
         (m.group("b").upper().lstrip("0") or "0", m.group("u") or "")
-        for m in _BUILDING_ALONE.finditer(text)
+        for m in _matches(_BUILDING_ALONE, text, starts)
         if not any(r.start <= m.start() < r.end for r in mentions)
     }
     if len(buildings) != 1:

@@ -1,7 +1,9 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlu.normalize import normalize
-from nlu.room_number import find_room
+from nlu.room_number import _BARE, _BUILDING_ALONE, _PATTERNS, _RUN_START, _matches, find_room
 
 
 def room(text: str) -> str | None:
@@ -52,3 +54,21 @@ def test_own_room_not_the_neighbours() -> None:
 )
 def test_building_named_apart_from_the_room(text: str, expected: str) -> None:
     assert room(text) == expected
+
+
+ROOM_ALPHABET = [
+    *"0123456789 -/#.:aBc栋号楼座单元室房户的业主住我家在楼上隔壁元%",
+    "3栋",
+    "2单元",
+    "502",
+    "1203",
+    "B座",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(ROOM_ALPHABET), max_size=30).map("".join))
+def test_matching_from_run_starts_finds_what_finditer_finds(text: str) -> None:
+    starts = [m.start() for m in _RUN_START.finditer(text)]
+    for pattern in [p for _, p in _PATTERNS] + [_BUILDING_ALONE, _BARE]:
+        assert [m.span() for m in _matches(pattern, text, starts)] == [m.span() for m in pattern.finditer(text)]
