@@ -42,6 +42,8 @@ def split_problems(text: str) -> list[str]:
 
 def count_problems(text: str) -> int:
     """How many separate faults the message reports (several problems may deserve separate tickets)."""
+    if not _FAULT.search(text):  # no fault anywhere, none in any clause
+        return 1
     return max(1, sum(1 for clause in _PROBLEM_SPLIT.split(text) if _FAULT.search(clause)))
 
 

@@ -47,6 +47,8 @@ def _demands() -> list[tuple[str, re.Pattern[str]]]:
 def find_names(text: str) -> list[str]:
     """Names and forms of address: 老王, 李女士, 张师傅, or the name after 我叫."""
     names: list[str] = []
+    if not _NAME.search(text):  # most messages name nobody; a search is cheaper than setting up a finditer
+        return names
     for match in _NAME.finditer(text):
         name = match.group(1) or match.group()
         if name not in _NOT_NAMES and name not in names:
@@ -69,6 +71,8 @@ def find_places(text: str) -> list[Place]:
     """Where the problem is: places in the home and public areas, in order of mention, each once."""
     pattern, kinds = _places()
     seen: dict[str, Place] = {}
+    if not pattern.search(text):
+        return []
     for match in pattern.finditer(text):
         seen.setdefault(match.group(), Place(kinds[match.group()], match.group()))
     return list(seen.values())

@@ -38,14 +38,17 @@ class Models:
             width += n
             for feature in field["weights"]:
                 vocabulary.setdefault(feature, len(vocabulary))
-        matrix = np.zeros((len(vocabulary) + 1, width))  # the last row stays zero: the row of unknown features
+        # The row after the features' rows holds the intercepts, so that scoring sums them in the same pass, last.
+        matrix = np.zeros((len(vocabulary) + 1, width))
         for name, field in spec.items():
             columns = self.fields[name].columns
             for feature, row in field["weights"].items():
                 matrix[vocabulary[feature], columns] = row
         self.vocabulary = vocabulary
-        self.matrix = matrix
         self.intercept = np.concatenate([np.array(field["intercept"], dtype=float) for field in spec.values()])
+        matrix[len(vocabulary)] = self.intercept
+        self.matrix = matrix
+        self._intercept_row = len(vocabulary)
         self._field_rows: dict[tuple[str, str], list[float]] = {}
 
     def _field_weights(self, field: str, feature: str) -> list[float] | None:
@@ -61,8 +64,8 @@ class Models:
     def scores(self, features: Iterable[str]) -> list[float]:
         """Linear scores (intercepts included) of every field's classes for a set of binary features."""
         rows = [row for row in map(self.vocabulary.get, features) if row is not None]
-        total = np.add.reduce(self.matrix.take(rows, axis=0), axis=0) + self.intercept if rows else self.intercept
-        return total.tolist()
+        rows.append(self._intercept_row)  # (((w1 + w2) + ...) + intercept): the order numpy's axis-0 reduce adds in
+        return np.add.reduce(self.matrix.take(rows, axis=0), axis=0).tolist()
 
     def probabilities(self, field: str, scores: list[float], extra: Iterable[str] = ()) -> dict[str, float]:
         """Softmax over one field's classes, from `scores` plus any extra features for that field alone."""
