@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final
 
 import cn2an
@@ -14,6 +15,7 @@ DIGITS: Final[dict[str, str]] = {
 """Spoken digit characters. 幺 (yao) is how 1 is read out in phone and room numbers; 洞 (dong) is 0 in radio speech."""
 
 _POSITIONAL = "十百千万"
+_POSITIONAL_CHARS: Final[frozenset[str]] = frozenset(_POSITIONAL)
 _RUN = re.compile(r"[零〇○一幺二两三四五六七八九十百千万]+")
 
 # Measure words and units after which a numeral is a number, not part of a word (一直, 一下, 十分).
@@ -34,9 +36,13 @@ _WORDS_BEFORE: Final[tuple[tuple[str, str], ...]] = (
     ("三八", "节妇"),
     ("一一", "回对核"),
 )
+_FOLLOWERS: Final[dict[str, str]] = dict(_WORDS_BEFORE)
 
 
+@lru_cache(maxsize=4096)
 def _positional_value(run: str) -> str | None:
+    """The digits of a positional numeral (十二, 三百零五), or None. cn2an takes ~80 us a call; the numerals residents
+    write are few (35 distinct among the corpus's 159), so the results are kept."""
     run = run.replace("幺", "一")
     try:
         return str(int(cn2an.cn2an(run, "smart")))
@@ -53,12 +59,12 @@ def _positional_value(run: str) -> str | None:
 
 
 def _convert(run: str, before: str, after: str) -> str:
-    for word, followers in _WORDS_BEFORE:
-        if run == word and after[:1] and after[:1] in followers:
-            return run
+    followers = _FOLLOWERS.get(run)
+    if followers is not None and after[:1] and after[:1] in followers:
+        return run
     if run.startswith("万") or run in {"万", "千", "百"}:
         return run
-    has_positional = any(ch in _POSITIONAL for ch in run)
+    has_positional = not _POSITIONAL_CHARS.isdisjoint(run)
     followed_by_unit = bool(_UNIT.match(after))
     if has_positional:
         if "万" in run and not followed_by_unit:
