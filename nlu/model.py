@@ -12,6 +12,7 @@ from typing import Final
 
 import numpy as np
 
+_INTERCEPT_ROW: Final[int] = 0
 MODEL_PATH: Final[Path] = Path(__file__).parent / "data" / "model.json"
 """The artefact. Rebuilt from the corpus by `python -m nlu.train`; never edited by hand."""
 
@@ -30,15 +31,14 @@ class Models:
     def __init__(self, spec: dict, trained_on: str = "") -> None:
         self.trained_on = trained_on
         self.fields: dict[str, FieldModel] = {}
-        vocabulary: dict[str, int] = {}
+        vocabulary: dict[str, int] = {}  # feature → its row, from 1: row 0 holds the intercepts
         width = 0
         for name, field in spec.items():
             n = len(field["classes"])
             self.fields[name] = FieldModel(tuple(field["classes"]), slice(width, width + n))
             width += n
             for feature in field["weights"]:
-                vocabulary.setdefault(feature, len(vocabulary))
-        # The row after the features' rows holds the intercepts, so that scoring sums them in the same pass, last.
+                vocabulary.setdefault(feature, len(vocabulary) + 1)
         matrix = np.zeros((len(vocabulary) + 1, width))
         for name, field in spec.items():
             columns = self.fields[name].columns
@@ -46,9 +46,8 @@ class Models:
                 matrix[vocabulary[feature], columns] = row
         self.vocabulary = vocabulary
         self.intercept = np.concatenate([np.array(field["intercept"], dtype=float) for field in spec.values()])
-        matrix[len(vocabulary)] = self.intercept
+        matrix[_INTERCEPT_ROW] = self.intercept
         self.matrix = matrix
-        self._intercept_row = len(vocabulary)
         self._field_rows: dict[tuple[str, str], list[float]] = {}
 
     def _field_weights(self, field: str, feature: str) -> list[float] | None:
@@ -63,8 +62,10 @@ class Models:
 
     def scores(self, features: Iterable[str]) -> list[float]:
         """Linear scores (intercepts included) of every field's classes for a set of binary features."""
-        rows = [row for row in map(self.vocabulary.get, features) if row is not None]
-        rows.append(self._intercept_row)  # (((w1 + w2) + ...) + intercept): the order numpy's axis-0 reduce adds in
+        # The known features' rows (unknown ones map to None, which filter drops; no feature has row 0), then the
+        # intercepts' row: numpy's axis-0 reduce adds them in that order, (((w1 + w2) + ...) + intercept).
+        rows = list(filter(None, map(self.vocabulary.get, features)))
+        rows.append(_INTERCEPT_ROW)
         return np.add.reduce(self.matrix.take(rows, axis=0), axis=0).tolist()
 
     def probabilities(self, field: str, scores: list[float], extra: Iterable[str] = ()) -> dict[str, float]:
