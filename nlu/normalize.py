@@ -28,10 +28,12 @@ _MAYBE_EMOJI = re.compile(
 _SPACES = re.compile(r"\s+")
 _REPEATED_PUNCT = re.compile(r"([!?,.;~。，！？、…])\1+")
 _EXCLAIM_RUN = re.compile(r"[!！]{2,}|[?？]{2,}")
+_EXCLAIM_CHARS: Final[frozenset[str]] = frozenset("!！?？")
 # Voice-input fillers. Only removed where they stand as fillers: at a pause or before more speech.
 _FILLERS = re.compile(r"(?:那个|就是说|然后呢|嗯+|呃+|额+|啊+|哎呀|那啥|这个这个|(?<![^\s,，。])就是(?=[\s,，。]))")
 _FILLER_HEADS: Final[tuple[str, ...]] = ("那个", "就是", "然后呢", "嗯", "呃", "额", "啊", "哎呀", "那啥", "这个这个")
 """Every filler match starts with one of these: a text containing none has no filler (checked before the regex)."""
+_FILLER_FIRST_CHARS: Final[frozenset[str]] = frozenset(head[0] for head in _FILLER_HEADS)
 _FILLER_KEEP_BEFORE = re.compile(r"[的是]$")
 
 
@@ -83,7 +85,7 @@ def _emoji_names(text: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _drop_fillers(text: str) -> str:
-    if not any(head in text for head in _FILLER_HEADS):
+    if _FILLER_FIRST_CHARS.isdisjoint(text) or not any(head in text for head in _FILLER_HEADS):
         return text
 
     def repl(match: re.Match[str]) -> str:
@@ -104,7 +106,7 @@ def normalize(text: str) -> Normalized:
     text = unicodedata.normalize("NFKC", text)
     text, traditional = to_simplified(text)
     text, emojis = _emoji_names(text)
-    exclamations = len(_EXCLAIM_RUN.findall(text))
+    exclamations = 0 if _EXCLAIM_CHARS.isdisjoint(text) else len(_EXCLAIM_RUN.findall(text))
     if _REPEATED_PUNCT.search(text):  # sub with a group reference costs a call into Python even when nothing matches
         text = _REPEATED_PUNCT.sub(r"\1", text)
     text = _drop_fillers(text)
