@@ -25,6 +25,8 @@ def find_phones(text: str) -> list[tuple[str, int, int]]:
     if len(_DIGIT.findall(text)) < 11:  # a mobile number is 11 digits: fewer in the whole text, none to find
         return found
     for run in _GROUPS.finditer(text):
+        if run.end() - run.start() < 11:  # fewer than 11 characters hold fewer than 11 digits (a room, a time)
+            continue
         body_start = run.start()
         prefix = _COUNTRY.match(run.group())
         if prefix and len(_NON_DIGIT.sub("", run.group())) > 11:
