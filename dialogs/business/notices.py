@@ -30,9 +30,14 @@ from storage.vocabulary import StaffRole, TicketType, Urgency
 CRITICAL_ROLES: Final = (StaffRole.SUPERVISOR, StaffRole.PROJECT_MANAGER, StaffRole.SECURITY)
 
 
-async def notify_new_ticket(session: AsyncSession, ticket: Ticket, *, wording: Wording, now: datetime) -> int:
-    """Queue every staff notice a new ticket needs; returns how many messages were queued."""
-    card = await ticket_card(session, ticket, wording=wording)
+async def notify_new_ticket(
+    session: AsyncSession, ticket: Ticket, *, wording: Wording, now: datetime, room_code: str | None = None
+) -> int:
+    """Queue every staff notice a new ticket needs; returns how many messages were queued.
+
+    `room_code` is the ticket's registered room when the caller has it at hand (saves a query).
+    """
+    card = await ticket_card(session, ticket, wording=wording, room_code=room_code)
     queued = 0
     for group in await groups_for_department(session, community_id=ticket.community_id, department=ticket.department):
         await enqueue(
@@ -75,10 +80,14 @@ async def notify_new_ticket(session: AsyncSession, ticket: Ticket, *, wording: W
     return queued
 
 
-async def ticket_card(session: AsyncSession, ticket: Ticket, *, wording: Wording) -> Outgoing:
+async def ticket_card(
+    session: AsyncSession, ticket: Ticket, *, wording: Wording, room_code: str | None = None
+) -> Outgoing:
     """The staff card of a ticket: number, urgency, room, description, deadline; the phone masked."""
     policy = await policy_for(session, ticket.community_id)
-    room = await session.get(Room, ticket.room_id) if ticket.room_id else None
+    if room_code is None and ticket.room_id:
+        room = await session.get(Room, ticket.room_id)
+        room_code = room.code if room else None
     due = ticket.arrive_due_at or ticket.resolve_due_at or ticket.respond_due_at
     text = wording(
         "staff.card",
@@ -86,7 +95,7 @@ async def ticket_card(session: AsyncSession, ticket: Ticket, *, wording: Wording
         kind=wording(f"labels.type.{ticket.type}"),
         urgency=wording(f"labels.urgency.{ticket.urgency}"),
         category=wording(f"labels.category.{ticket.category}"),
-        room=room.code if room else wording("staff.unknown_room"),
+        room=room_code or wording("staff.unknown_room"),
         phone=mask_phone(ticket.contact_phone) if ticket.contact_phone else wording("staff.no_phone"),
         description=ticket.description,
         due=due.astimezone(policy.timezone).strftime("%m-%d %H:%M") if due else "-",

@@ -15,6 +15,7 @@ from storage.communities.service import policy_for
 from storage.policy.schema import Policy
 from storage.residents.models import Resident
 from storage.residents.service import ProfileUpdate, bind_room, rooms_of, update_profile
+from storage.rooms.models import Room
 from storage.tickets.actor import Actor
 from storage.tickets.models import Ticket
 from storage.tickets.service import create_ticket
@@ -87,6 +88,7 @@ async def submit_request(
 
     Raises the storage errors of `create_ticket` (InvalidInput, NotFound) unchanged.
     """
+    bound = await rooms_of(session, resident_id)
     ticket = await create_ticket(
         session,
         community_id=community_id,
@@ -107,21 +109,33 @@ async def submit_request(
     )
     if form.photo_ids:
         await attach_to_ticket(session, attachment_ids=form.photo_ids, ticket_id=ticket.id)
-    await remember_contact(session, resident_id=resident_id, room=form.room, phone=form.phone, now=now)
-    await notify_new_ticket(session, ticket, wording=wording, now=now)
+    await remember_contact(session, resident_id=resident_id, room=form.room, phone=form.phone, now=now, bound=bound)
+    room_code = next((room.code for room in bound if room.id == ticket.room_id), None)
+    await notify_new_ticket(session, ticket, wording=wording, now=now, room_code=room_code)
     return ticket
 
 
 async def remember_contact(
-    session: AsyncSession, *, resident_id: int, room: str | None, phone: str | None, now: datetime
+    session: AsyncSession,
+    *,
+    resident_id: int,
+    room: str | None,
+    phone: str | None,
+    now: datetime,
+    bound: list[Room] | None = None,
 ) -> None:
-    """Bind the room and keep the phone on the profile, so the resident is not asked again."""
+    """Bind the room and keep the phone on the profile, so the resident is not asked again.
+
+    `bound` is the resident's rooms when the caller already read them (saves a query).
+    """
     resident = await session.get(Resident, resident_id)
     if resident is None:
         return
     if phone and not resident.phone:
         await update_profile(session, resident_id=resident_id, update=ProfileUpdate(phone=phone), now=now)
-    if room and room not in {r.code for r in await rooms_of(session, resident_id)}:
+    if bound is None and room:
+        bound = await rooms_of(session, resident_id)
+    if room and room not in {r.code for r in bound or []}:
         await bind_room(session, resident_id=resident_id, room_code=room, now=now)
 
 
