@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dialogs.business import remember_contact, validate_phone, validate_room
+from dialogs.business import RequestForm, remember_contact, submit_request, validate_phone, validate_room
 from dialogs.context import Turn
 from storage.residents.service import ProfileUpdate, rooms_of, update_profile
+from storage.tickets.models import Ticket
 
 #: Payload prefix of a bound-room choice button.
 ROOM_CHOICE = "room:"
@@ -86,3 +87,56 @@ async def take_phone(turn: Turn, slots: dict) -> bool:
     slots["phone"] = phone
     await update_profile(turn.session, resident_id=turn.resident.id, update=ProfileUpdate(phone=phone), now=turn.now)
     return True
+
+
+#: The step names every ticket-opening flow uses for these two slots.
+ROOM_STEP, PHONE_STEP = "room", "phone"
+
+
+async def ask_missing(turn: Turn) -> bool:
+    """Go to the room or phone step if that slot is still empty and ask it; False when both are known."""
+    slots = turn.state.slots
+    if not slots.get("room"):
+        turn.state.goto(ROOM_STEP)
+        await ask_room(turn)
+        return True
+    if not slots.get("phone"):
+        turn.state.goto(PHONE_STEP)
+        ask_phone(turn)
+        return True
+    return False
+
+
+async def ask_again(turn: Turn) -> bool:
+    """Re-ask the room or phone question if that is the current step; False for any other step."""
+    if turn.state.step == ROOM_STEP:
+        await ask_room(turn)
+    elif turn.state.step == PHONE_STEP:
+        ask_phone(turn)
+    else:
+        return False
+    return True
+
+
+async def take_answer(turn: Turn) -> bool | None:
+    """Read the answer at the room or phone step: True taken, False refused (already said why), None other step."""
+    if turn.state.step == ROOM_STEP:
+        return await take_room(turn, turn.state.slots)
+    if turn.state.step == PHONE_STEP:
+        return await take_phone(turn, turn.state.slots)
+    return None
+
+
+async def open_ticket(turn: Turn, form: RequestForm) -> Ticket:
+    """Create the ticket for this resident through the one business action, and remember it on the turn."""
+    ticket = await submit_request(
+        turn.session,
+        community_id=turn.community_id,
+        resident_id=turn.resident.id,
+        channel=turn.incoming.channel,
+        form=form,
+        wording=turn.wording,
+        now=turn.now,
+    )
+    turn.ticket_id = ticket.id
+    return ticket

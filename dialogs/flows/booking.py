@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 
-from dialogs.business import RequestForm, submit_request
+from dialogs.business import RequestForm
 from dialogs.context import Turn
 from dialogs.flows import _contact
 
@@ -21,8 +21,8 @@ class Step(StrEnum):
     SERVICE = "service"
     DAY = "day"
     SLOT = "slot"
-    ROOM = "room"
-    PHONE = "phone"
+    ROOM = _contact.ROOM_STEP
+    PHONE = _contact.PHONE_STEP
     SUMMARY = "summary"
 
 
@@ -43,12 +43,8 @@ async def advance(turn: Turn) -> None:
         if not slots.get(slot):
             turn.state.goto(step)
             return _prompt(turn, step)
-    if not slots.get("room"):
-        turn.state.goto(Step.ROOM)
-        return await _contact.ask_room(turn)
-    if not slots.get("phone"):
-        turn.state.goto(Step.PHONE)
-        return _contact.ask_phone(turn)
+    if await _contact.ask_missing(turn):
+        return
     turn.state.goto(Step.SUMMARY)
     _prompt(turn, Step.SUMMARY)
 
@@ -89,13 +85,8 @@ def _prompt(turn: Turn, step: Step) -> None:
 
 
 async def reprompt(turn: Turn) -> None:
-    step = Step(turn.state.step)
-    if step is Step.ROOM:
-        await _contact.ask_room(turn)
-    elif step is Step.PHONE:
-        _contact.ask_phone(turn)
-    else:
-        _prompt(turn, step)
+    if not await _contact.ask_again(turn):
+        _prompt(turn, Step(turn.state.step))
 
 
 async def handle(turn: Turn) -> None:
@@ -107,11 +98,8 @@ async def handle(turn: Turn) -> None:
         if value is None:
             return _prompt(turn, step)
         slots[step.value] = value
-    elif step is Step.ROOM:
-        if not await _contact.take_room(turn, slots):
-            return
-    elif step is Step.PHONE:
-        if not await _contact.take_phone(turn, slots):
+    elif step in (Step.ROOM, Step.PHONE):
+        if not await _contact.take_answer(turn):
             return
     elif step is Step.SUMMARY:
         if answer == CONFIRM or turn.text in ("确认", "对", "是的", "提交"):
@@ -154,15 +142,6 @@ async def submit(turn: Turn) -> None:
         phone=slots.get("phone"),
         name=turn.resident.name,
     )
-    ticket = await submit_request(
-        turn.session,
-        community_id=turn.community_id,
-        resident_id=turn.resident.id,
-        channel=turn.incoming.channel,
-        form=form,
-        wording=turn.wording,
-        now=turn.now,
-    )
-    turn.ticket_id = ticket.id
+    ticket = await _contact.open_ticket(turn, form)
     turn.state.finish()
     turn.say(turn.w("booking.done", number=ticket.number, day=slots["day"], slot=slots["slot"]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from dialogs.business import RequestForm, commitment, complaint_labels, submit_request
+from dialogs.business import RequestForm, commitment, complaint_labels
 from dialogs.context import Turn
 from dialogs.flows import _contact
 
@@ -22,8 +22,8 @@ class Step(StrEnum):
     WHEN = "when"
     WHERE = "where"
     DEMAND = "demand"
-    ROOM = "room"
-    PHONE = "phone"
+    ROOM = _contact.ROOM_STEP
+    PHONE = _contact.PHONE_STEP
     SUMMARY = "summary"
     EDIT = "edit"
 
@@ -78,12 +78,8 @@ async def advance(turn: Turn) -> None:
         if slots.get(slot) is None:
             turn.state.goto(step)
             return _prompt(turn, step)
-    if not slots.get("room"):
-        turn.state.goto(Step.ROOM)
-        return await _contact.ask_room(turn)
-    if not slots.get("phone"):
-        turn.state.goto(Step.PHONE)
-        return _contact.ask_phone(turn)
+    if await _contact.ask_missing(turn):
+        return
     turn.state.goto(Step.SUMMARY)
     _prompt(turn, Step.SUMMARY)
 
@@ -125,13 +121,8 @@ def _prompt(turn: Turn, step: Step) -> None:
 
 async def reprompt(turn: Turn) -> None:
     """Ask the current question again."""
-    step = Step(turn.state.step)
-    if step is Step.ROOM:
-        await _contact.ask_room(turn)
-    elif step is Step.PHONE:
-        _contact.ask_phone(turn)
-    else:
-        _prompt(turn, step)
+    if not await _contact.ask_again(turn):
+        _prompt(turn, Step(turn.state.step))
 
 
 async def handle(turn: Turn) -> None:
@@ -156,11 +147,8 @@ async def handle(turn: Turn) -> None:
             slots["demand"] = "、".join(turn.parsed.demands) or turn.text
         else:
             return _prompt(turn, step)
-    elif step is Step.ROOM:
-        if not await _contact.take_room(turn, slots):
-            return
-    elif step is Step.PHONE:
-        if not await _contact.take_phone(turn, slots):
+    elif step in (Step.ROOM, Step.PHONE):
+        if not await _contact.take_answer(turn):
             return
     elif step is Step.SUMMARY:
         if answer == CONFIRM or turn.text in ("确认", "对", "是的", "没问题", "提交"):
@@ -210,15 +198,6 @@ async def submit(turn: Turn) -> None:
         demand=slots.get("demand") or None,
         photo_ids=list(slots.get("photo_ids") or []),
     )
-    ticket = await submit_request(
-        turn.session,
-        community_id=turn.community_id,
-        resident_id=turn.resident.id,
-        channel=turn.incoming.channel,
-        form=form,
-        wording=turn.wording,
-        now=turn.now,
-    )
-    turn.ticket_id = ticket.id
+    ticket = await _contact.open_ticket(turn, form)
     turn.state.finish()
     turn.say(await commitment(turn.session, ticket, wording=turn.wording))

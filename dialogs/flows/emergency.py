@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from dialogs.business import RequestForm, submit_request
+from dialogs.business import RequestForm
 from dialogs.context import Turn
 from dialogs.flows import _contact
 from storage.rooms.service import get_room
@@ -42,16 +42,7 @@ async def start(turn: Turn) -> None:
         phone=slots.get("phone"),
         name=turn.resident.name,
     )
-    ticket = await submit_request(
-        turn.session,
-        community_id=turn.community_id,
-        resident_id=turn.resident.id,
-        channel=turn.incoming.channel,
-        form=form,
-        wording=turn.wording,
-        now=turn.now,
-    )
-    turn.ticket_id = ticket.id
+    ticket = await _contact.open_ticket(turn, form)
     if slots.get("room"):
         turn.state.finish()
         turn.say(turn.w("emergency.created", number=ticket.number, room=slots["room"]))

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from dialogs.business import RequestForm, answer_question, commitment, submit_request
+from dialogs.business import RequestForm, answer_question, commitment
 from dialogs.context import Turn
+from dialogs.flows import _contact
 
 NAME = "inquiry"
 SOLVED, HUMAN = "inquiry:solved", "inquiry:human"
@@ -57,15 +58,6 @@ async def to_person(turn: Turn, question: str) -> None:
         phone=turn.resident.phone,
         name=turn.resident.name,
     )
-    ticket = await submit_request(
-        turn.session,
-        community_id=turn.community_id,
-        resident_id=turn.resident.id,
-        channel=turn.incoming.channel,
-        form=form,
-        wording=turn.wording,
-        now=turn.now,
-    )
-    turn.ticket_id = ticket.id
+    ticket = await _contact.open_ticket(turn, form)
     turn.state.finish()
     turn.say(await commitment(turn.session, ticket, wording=turn.wording))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from dialogs.business import RequestForm, commitment, request_labels, submit_request
+from dialogs.business import RequestForm, commitment, request_labels
 from dialogs.context import Turn
 from dialogs.flows import _contact
 from nlu import parse, split_problems
@@ -26,8 +26,8 @@ NAME = "intake"
 class Step(StrEnum):
     SPLIT = "split"
     DESCRIBE = "describe"
-    ROOM = "room"
-    PHONE = "phone"
+    ROOM = _contact.ROOM_STEP
+    PHONE = _contact.PHONE_STEP
     PHOTOS = "photos"
     SUMMARY = "summary"
     EDIT = "edit"
@@ -66,12 +66,8 @@ async def advance(turn: Turn) -> None:
     slots = turn.state.slots
     if not slots.get("description"):
         return _goto(turn, Step.DESCRIBE)
-    if not slots.get("room"):
-        turn.state.goto(Step.ROOM)
-        return await _contact.ask_room(turn)
-    if not slots.get("phone"):
-        turn.state.goto(Step.PHONE)
-        return _contact.ask_phone(turn)
+    if await _contact.ask_missing(turn):
+        return
     if slots["kind"] == TicketType.REPAIR and not slots.get("photos_asked"):
         return _goto(turn, Step.PHOTOS)
     _goto(turn, Step.SUMMARY)
@@ -109,13 +105,8 @@ def _prompt(turn: Turn, step: Step) -> None:
 
 async def reprompt(turn: Turn) -> None:
     """Ask the current question again (after 返回, a resumed draft or an answer we could not use)."""
-    step = Step(turn.state.step)
-    if step is Step.ROOM:
-        await _contact.ask_room(turn)
-    elif step is Step.PHONE:
-        _contact.ask_phone(turn)
-    else:
-        _prompt(turn, step)
+    if not await _contact.ask_again(turn):
+        _prompt(turn, Step(turn.state.step))
 
 
 async def handle(turn: Turn) -> None:
@@ -137,11 +128,8 @@ async def handle(turn: Turn) -> None:
         labels = request_labels(turn.parsed)
         slots["category"], slots["urgency"] = labels.category, labels.urgency
         await _contact.prefill(turn, slots)
-    elif step is Step.ROOM:
-        if not await _contact.take_room(turn, slots):
-            return
-    elif step is Step.PHONE:
-        if not await _contact.take_phone(turn, slots):
+    elif step in (Step.ROOM, Step.PHONE):
+        if not await _contact.take_answer(turn):
             return
     elif step is Step.PHOTOS:
         if answer in (SKIP, DONE) or turn.text in ("跳过", "没有", "没有照片", "完成", "好了", "不用"):
@@ -206,16 +194,7 @@ async def submit(turn: Turn) -> None:
         name=turn.resident.name,
         photo_ids=list(slots.get("photo_ids") or []),
     )
-    ticket = await submit_request(
-        turn.session,
-        community_id=turn.community_id,
-        resident_id=turn.resident.id,
-        channel=turn.incoming.channel,
-        form=form,
-        wording=turn.wording,
-        now=turn.now,
-    )
-    turn.ticket_id = ticket.id
+    ticket = await _contact.open_ticket(turn, form)
     turn.state.finish()
     turn.say(await commitment(turn.session, ticket, wording=turn.wording))
     if turn.state.queue:
