@@ -11,9 +11,11 @@ Order of precedence in one turn:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Final
 
+from dialogs.business import validate_phone, validate_room
 from dialogs.context import Turn
 from dialogs.flows import (
     FLOWS,
@@ -224,8 +226,6 @@ async def _correction(turn: Turn) -> bool:
         return False
     if not any(word in text for word in ("错了", "不对", "改成", "改为", "应该是", "换成", "写错")):
         return False
-    from dialogs.business import validate_phone, validate_room
-
     phone = validate_phone(text)
     if phone:
         slots["phone"] = phone
@@ -320,8 +320,6 @@ async def _switch_answer(turn: Turn, payload: str) -> None:
 
 async def _replay(turn: Turn, text: str) -> None:
     """Handle a message the resident sent earlier (held while we asked about a draft) as a new request."""
-    from dataclasses import replace
-
     turn.incoming = replace(turn.incoming, text=text, payload=None, kind=Kind.TEXT)
     turn._parsed = None
     await start_request(turn)

@@ -53,7 +53,7 @@ async def handle_message(
     inbound, is_new = await record_inbound(
         session,
         channel=incoming.channel,
-        dedupe_key=f"{incoming.sender_id}:{incoming.message_id}",
+        dedupe_key=_dedupe_key(incoming),
         payload=incoming.to_log(),
         sender_id=incoming.sender_id,
         now=now,
@@ -138,7 +138,7 @@ async def run_turn(
         inbound, is_new = await record_inbound(
             session,
             channel=incoming.channel,
-            dedupe_key=f"{incoming.sender_id}:{incoming.message_id}",
+            dedupe_key=_dedupe_key(incoming),
             payload=incoming.to_log(),
             sender_id=incoming.sender_id,
             now=now,
@@ -154,3 +154,8 @@ async def run_turn(
                 now=now,
             )
     return TurnResult(replies=[reply] if is_new else [], duplicate=not is_new)
+
+
+def _dedupe_key(incoming: Incoming) -> str:
+    """Message ids are unique per chat on most channels (Telegram's are), so the sender is part of the key."""
+    return f"{incoming.sender_id}:{incoming.message_id}"

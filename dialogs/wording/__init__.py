@@ -88,11 +88,10 @@ def load_wording(path: str | Path | None = None) -> Wording:
     for key, text in override.items():
         if key not in table:
             raise WordingError(f"{key}: unknown key")
-        missing = base.placeholders(key) - Wording({key: text}).placeholders(key)
+        # Leaving a placeholder out is allowed (a company may say less); an unknown one is not.
         extra = Wording({key: text}).placeholders(key) - base.placeholders(key)
         if extra:
             raise WordingError(f"{key}: unknown placeholder(s) {', '.join(sorted(extra))}")
-        del missing  # leaving a placeholder out is allowed: a company may say less
         table[key] = text
     _check(table)
     return Wording(table)
