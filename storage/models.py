@@ -10,7 +10,7 @@ from storage.jobs.models import Job
 from storage.outbox.models import OutboxMessage
 from storage.residents.models import Resident, ResidentIdentity, ResidentRoom
 from storage.rooms.models import Room
-from storage.staff.models import Staff, StaffIdentity
+from storage.staff.models import LoginAttempt, Staff, StaffIdentity, StaffSession
 from storage.surveys.models import SurveyAnswer
 from storage.tickets.models import Ticket, TicketCounter, TicketEvent
 
@@ -22,6 +22,7 @@ __all__ = [
     "Conversation",
     "InboundMessage",
     "Job",
+    "LoginAttempt",
     "OutboxMessage",
     "Resident",
     "ResidentIdentity",
@@ -30,6 +31,7 @@ __all__ = [
     "Staff",
     "StaffGroup",
     "StaffIdentity",
+    "StaffSession",
     "SurveyAnswer",
     "Ticket",
     "TicketCounter",

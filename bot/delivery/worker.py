@@ -17,7 +17,7 @@ from bot.delivery.sender import ChannelSender
 from bot.metrics import Metrics
 from storage.clock import Clock
 from storage.errors import StorageError
-from storage.outbox import OutboxMessage, OutboxStatus, mark_sent
+from storage.outbox import OutboxMessage, OutboxStatus, mark_sent, sent_refs
 
 __all__ = ["OutboxWorker"]
 
@@ -68,6 +68,7 @@ class OutboxWorker:
             batch = await claim_sendable(
                 session, worker=self.worker_name, now=self._clock.now(), channels=channels, limit=self._batch_size
             )
+            await _resolve_edits(session, batch)
         for index, message in enumerate(batch):
             if stop is not None and stop.is_set():
                 await self._give_back(batch[index:])
@@ -105,9 +106,9 @@ class OutboxWorker:
         if sender is None:  # the sender went away after the claim
             await self._give_back([message])
             return
-        retry_after, final, error = 0.0, False, ""
+        retry_after, final, error, ref = 0.0, False, "", None
         try:
-            await sender.send(message)
+            ref = await sender.send(message)
         except RetryLater as failure:
             retry_after, error = failure.seconds, str(failure)
         except PermanentFailure as failure:
@@ -115,14 +116,22 @@ class OutboxWorker:
         except Exception as failure:  # a sender bug or an unexpected network error: retry with backoff
             _log.exception("outbox %s: %s sender raised", message.id, message.channel)
             error = f"{type(failure).__name__}: {failure}"
-        await self._record(message, error=error, retry_after=retry_after, final=final)
+        await self._record(message, error=error, retry_after=retry_after, final=final, ref=ref)
 
-    async def _record(self, message: OutboxMessage, *, error: str, retry_after: float, final: bool) -> None:
+    async def _record(
+        self, message: OutboxMessage, *, error: str, retry_after: float, final: bool, ref: str | None = None
+    ) -> None:
         now = self._clock.now()
         try:
             async with self._sessions() as session, session.begin():
                 if not error:
-                    await mark_sent(session, message_id=message.id, worker=self.worker_name, now=now)
+                    await mark_sent(
+                        session,
+                        message_id=message.id,
+                        worker=self.worker_name,
+                        now=now,
+                        external_ref=ref if isinstance(ref, str) else None,
+                    )
                 else:
                     stored = await record_failure(
                         session,
@@ -151,3 +160,20 @@ class OutboxWorker:
     async def _give_back(self, messages: list[OutboxMessage]) -> None:
         async with self._sessions() as session, session.begin():
             await release_claims(session, message_ids=[m.id for m in messages], worker=self.worker_name)
+
+
+async def _resolve_edits(session: AsyncSession, batch: list[OutboxMessage]) -> None:
+    """Fill `payload["edit_ref"]` of each edit (`payload["edit_of"]`) with the channel id of the edited message.
+
+    The payload is replaced in memory only (the session's flush already happened in the claim), so the
+    stored row keeps `edit_of` and a retry resolves it again.
+    """
+    keys = {m.payload["edit_of"] for m in batch if isinstance(m.payload, dict) and m.payload.get("edit_of")}
+    if not keys:
+        return
+    refs = await sent_refs(session, keys)
+    for message in batch:
+        key = message.payload.get("edit_of") if isinstance(message.payload, dict) else None
+        if key:
+            session.expunge(message)
+            message.payload = {**message.payload, "edit_ref": refs.get(key)}

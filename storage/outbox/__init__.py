@@ -9,6 +9,7 @@ from storage.outbox.service import (
     mark_failed,
     mark_sent,
     pending_count,
+    sent_refs,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "mark_failed",
     "mark_sent",
     "pending_count",
+    "sent_refs",
 ]

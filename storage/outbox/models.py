@@ -33,3 +33,5 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    #: The channel's id of the delivered message (e.g. Telegram chat:message), so a later message can edit it.
+    external_ref: Mapped[str | None] = mapped_column(String(128))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Final
@@ -100,11 +101,15 @@ async def claim_batch(
     return messages
 
 
-async def mark_sent(session: AsyncSession, *, message_id: int, worker: str, now: datetime) -> OutboxMessage:
-    """The channel accepted the message. Raises Conflict if `worker` no longer holds it."""
+async def mark_sent(
+    session: AsyncSession, *, message_id: int, worker: str, now: datetime, external_ref: str | None = None
+) -> OutboxMessage:
+    """The channel accepted the message (as `external_ref`, its id there). Raises Conflict if `worker` lost it."""
     message = await _claimed(session, message_id, worker)
     message.status = OutboxStatus.SENT
     message.sent_at = now
+    if external_ref is not None:
+        message.external_ref = external_ref[:128]
     message.lease_until = None
     message.last_error = None
     await session.flush()
@@ -125,6 +130,20 @@ async def mark_failed(
         message.next_try_at = now + backoff(message.attempts)
     await session.flush()
     return message
+
+
+async def sent_refs(session: AsyncSession, dedupe_keys: Collection[str]) -> dict[str, str]:
+    """The channel ids of already delivered messages, by dedupe key (what an edit of them needs)."""
+    if not dedupe_keys:
+        return {}
+    rows = await session.execute(
+        select(OutboxMessage.dedupe_key, OutboxMessage.external_ref).where(
+            OutboxMessage.dedupe_key.in_(list(dedupe_keys)),
+            OutboxMessage.status == OutboxStatus.SENT,
+            OutboxMessage.external_ref.is_not(None),
+        )
+    )
+    return {key: ref for key, ref in rows if key is not None and ref is not None}
 
 
 async def pending_count(session: AsyncSession) -> int:

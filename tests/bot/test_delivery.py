@@ -171,3 +171,55 @@ async def test_two_workers_never_send_a_message_twice(db, clock) -> None:  # noq
     while sum(await asyncio.gather(one.run_once(), two.run_once())):
         pass
     assert sorted(text for _, text in sender.delivered) == sorted(f"m{i}" for i in range(30))
+
+
+class RefSender(ScriptedSender):
+    """Answers each delivery with a channel message id and records the edit_ref an edit arrived with."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.edit_refs: list[str | None] = []
+
+    async def send(self, message: OutboxMessage) -> str:
+        await super().send(message)
+        if "edit_of" in message.payload:
+            self.edit_refs.append(message.payload.get("edit_ref"))
+        return f"{message.recipient}:{len(self.delivered)}"
+
+
+async def test_an_edit_carries_the_channel_id_of_the_message_it_edits(db, clock) -> None:  # noqa: F811
+    sender = RefSender()
+    async with db.sessions() as session, session.begin():
+        await enqueue(
+            session,
+            channel="telegram",
+            recipient="group",
+            kind="ticket_card",
+            payload={"text": "card"},
+            dedupe_key="card:1",
+            now=clock.now(),
+        )
+        await enqueue(
+            session,
+            channel="telegram",
+            recipient="group",
+            kind="card_update",
+            payload={"text": "card, accepted", "edit_of": "card:1"},
+            now=clock.now(),
+        )
+        await enqueue(
+            session,
+            channel="telegram",
+            recipient="other",
+            kind="card_update",
+            payload={"text": "edit of nothing", "edit_of": "card:404"},
+            now=clock.now(),
+        )
+    worker = make_worker(db, clock, sender)
+    while await worker.run_once():
+        pass
+    stored = await rows(db)
+    assert stored["card"].external_ref == "group:1"
+    assert sender.edit_refs.count("group:1") == 1  # the update went out after the card, knowing its id
+    assert None in sender.edit_refs  # the card never sent: the sender is told to send a fresh message
+    assert "edit_ref" not in stored["card, accepted"].payload  # resolved per delivery, never stored
