@@ -6,14 +6,18 @@ the `Outgoing` replies that land in the outbox. Nothing here imports a channel l
 
 from dialogs.messages import Button, Incoming, Kind, Outgoing, buttons
 from dialogs.outreach import ask_to_confirm, resolution_request, start_questionnaire
+from dialogs.staff_work import STAFF_PAYLOAD, StaffOutcome, StaffVerb, staff_action, staff_button, update_cards
 from dialogs.turn import TurnResult, handle_message, run_turn
 from dialogs.wording import Wording, default_wording, load_wording
 
 __all__ = [
+    "STAFF_PAYLOAD",
     "Button",
     "Incoming",
     "Kind",
     "Outgoing",
+    "StaffOutcome",
+    "StaffVerb",
     "TurnResult",
     "Wording",
     "ask_to_confirm",
@@ -23,5 +27,8 @@ __all__ = [
     "load_wording",
     "resolution_request",
     "run_turn",
+    "staff_action",
+    "staff_button",
     "start_questionnaire",
+    "update_cards",
 ]

@@ -2,7 +2,7 @@
 
 from dialogs.business.faq import answer_question
 from dialogs.business.feedback import QUESTIONS, confirm_resolution, is_satisfied, low_scored, record_questionnaire
-from dialogs.business.notices import notify_new_ticket, ticket_card
+from dialogs.business.notices import card_buttons, card_dedupe_key, notify_new_ticket, ticket_card
 from dialogs.business.requests import (
     Labels,
     RequestForm,
@@ -26,6 +26,8 @@ __all__ = [
     "TicketSummary",
     "answer_question",
     "cancel_request",
+    "card_buttons",
+    "card_dedupe_key",
     "clock_time",
     "closest_room",
     "commitment",

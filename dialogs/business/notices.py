@@ -8,13 +8,13 @@ The channel adapters render these payloads; nothing here knows Telegram or WeCom
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogs.messages import Outgoing, buttons
+from dialogs.messages import Button, Outgoing, buttons
 from dialogs.wording import Wording
 from nlu.phone import mask_phone
 from storage.communities.service import policy_for
@@ -23,6 +23,7 @@ from storage.outbox.service import enqueue
 from storage.rooms.models import Room
 from storage.staff.models import Staff, StaffIdentity
 from storage.staff.service import list_staff
+from storage.tickets.lifecycle import Status
 from storage.tickets.models import Ticket
 from storage.vocabulary import StaffRole, TicketType, Urgency
 
@@ -47,7 +48,7 @@ async def notify_new_ticket(
             kind="ticket_card",
             payload=card.to_dict() | {"ticket_id": ticket.id},
             ticket_id=ticket.id,
-            dedupe_key=f"card:{ticket.id}:{group.channel}:{group.chat_id}",
+            dedupe_key=card_dedupe_key(ticket.id, group.channel, group.chat_id),
             now=now,
         )
         queued += 1
@@ -107,14 +108,38 @@ async def ticket_card(
             target=ticket.complaint_target or "-",
             demand=ticket.complaint_demand or "-",
         )
-    return Outgoing(
-        text=text,
-        buttons=buttons(
-            [
-                (wording("staff.accept"), f"staff:accept:{ticket.id}"),
-                (wording("staff.reassign"), f"staff:reassign:{ticket.id}"),
-            ]
-        ),
+    if ticket.status != Status.NEW:
+        text += "\n" + await _status_line(session, ticket, wording=wording, timezone=policy.timezone)
+    return Outgoing(text=text, buttons=card_buttons(ticket, wording=wording))
+
+
+def card_dedupe_key(ticket_id: int, channel: str, chat_id: str) -> str:
+    """The outbox dedupe key of a ticket's first card in a group chat (what a later edit points at)."""
+    return f"card:{ticket_id}:{channel}:{chat_id}"
+
+
+def card_buttons(ticket: Ticket, *, wording: Wording) -> tuple[tuple[Button, ...], ...]:
+    """The card's buttons for where the ticket stands: 接单/转派 while open, then 已到场/已完成/退回, then none."""
+    status = Status(ticket.status)
+    if status in (Status.NEW, Status.ASSIGNED, Status.REOPENED):
+        row = [("staff.accept", "accept"), ("staff.reassign", "reassign")]
+    elif status is Status.ACCEPTED:
+        row = [("staff.arrive", "arrive"), ("staff.complete", "resolve"), ("staff.give_back", "return")]
+    elif status is Status.ON_SITE:
+        row = [("staff.complete", "resolve"), ("staff.give_back", "return")]
+    else:
+        return ()
+    return buttons([(wording(key), f"staff:{verb}:{ticket.id}") for key, verb in row])
+
+
+async def _status_line(session: AsyncSession, ticket: Ticket, *, wording: Wording, timezone: tzinfo) -> str:
+    """状态：师傅已接单｜张伟 11-23 14:05 — who holds the ticket and since when."""
+    holder = await session.get(Staff, ticket.assignee_staff_id) if ticket.assignee_staff_id else None
+    return wording(
+        "staff.card_status",
+        status=wording(f"labels.status.{ticket.status}"),
+        name=holder.name if holder else "",
+        time=ticket.updated_at.astimezone(timezone).strftime("%m-%d %H:%M"),
     )
 
 

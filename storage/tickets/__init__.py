@@ -18,6 +18,7 @@ from storage.tickets.service import (
     override_ticket,
     reopen_ticket,
     resolve_ticket,
+    return_ticket,
 )
 from storage.tickets.sla import Deadlines, compute_deadlines, missed_deadlines
 
@@ -51,5 +52,6 @@ __all__ = [
     "override_ticket",
     "reopen_ticket",
     "resolve_ticket",
+    "return_ticket",
     "ticket_events",
 ]

@@ -47,6 +47,7 @@ class Action(StrEnum):
     OVERRIDE = "override"
     MERGE = "merge"
     NOTE = "note"
+    RETURN = "return"
 
 
 class ActorKind(StrEnum):
@@ -125,6 +126,13 @@ TRANSITIONS: dict[Action, Rule] = {
         target=_S.RESOLVED,
         staff_roles=_ALL_STAFF,
         assignee_only=_FIELD | {StaffRole.SERVICE_AGENT},
+    ),
+    # 退回: the assignee gives the ticket back to the department before finishing it (wrong trade, no parts).
+    Action.RETURN: Rule(
+        sources=frozenset({_S.ASSIGNED, _S.ACCEPTED, _S.ON_SITE, _S.REOPENED}),
+        target=_S.NEW,
+        staff_roles=_ALL_STAFF,
+        assignee_only=_ALL_STAFF,
     ),
     # Only the resident confirms; staff cannot close an unconfirmed ticket except by override (§3).
     Action.CONFIRM: Rule(sources=frozenset({_S.RESOLVED}), target=_S.CLOSED, resident=True),

@@ -163,6 +163,22 @@ async def mark_on_site(session: AsyncSession, *, ticket_id: int, staff_id: int, 
     return ticket
 
 
+async def return_ticket(
+    session: AsyncSession, *, ticket_id: int, staff_id: int, now: datetime, reason: str | None = None
+) -> Ticket:
+    """The assignee gives the ticket back (退回): it is new again for the department; deadlines stand."""
+    ticket = await get_ticket(session, ticket_id, for_update=True)
+    await apply(
+        session, ticket, Action.RETURN, Actor.staff(staff_id), now, reason=reason, data={"returned_by": staff_id}
+    )
+    ticket.assignee_staff_id = None
+    ticket.assigned_at = None
+    ticket.accepted_at = None
+    ticket.arrived_at = None
+    await session.flush()
+    return ticket
+
+
 async def resolve_ticket(
     session: AsyncSession,
     *,

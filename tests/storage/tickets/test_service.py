@@ -20,6 +20,7 @@ from storage.tickets import (
     override_ticket,
     reopen_ticket,
     resolve_ticket,
+    return_ticket,
     ticket_events,
 )
 from tests.factories import make_ticket, make_world
@@ -167,6 +168,26 @@ async def test_wrong_department_and_non_assignee_are_refused(session, clock) -> 
         )
     with pytest.raises(TransitionNotAllowed):
         await mark_on_site(session, ticket_id=ticket.id, staff_id=world.plumber.id, now=clock.now())
+
+
+async def test_only_the_assignee_returns_a_ticket_and_it_is_new_again(session, clock) -> None:
+    world = await make_world(session, clock.now())
+    ticket = await make_ticket(session, world.community, clock.now(), resident=world.resident)
+    await accept_ticket(session, ticket_id=ticket.id, staff_id=world.plumber.id, now=clock.now())
+    with pytest.raises(PermissionDenied, match="assignee"):
+        await return_ticket(session, ticket_id=ticket.id, staff_id=world.plumber2.id, now=clock.now())
+    due = ticket.arrive_due_at
+    returned = await return_ticket(
+        session, ticket_id=ticket.id, staff_id=world.plumber.id, now=clock.now(), reason="缺配件"
+    )
+    assert (returned.status, returned.assignee_staff_id, returned.accepted_at) == ("new", None, None)
+    assert returned.arrive_due_at == due  # the resident's deadline does not move because we swapped staff
+    events = await ticket_events(session, ticket.id)
+    assert (events[-1].action, events[-1].reason, events[-1].from_status) == ("return", "缺配件", "accepted")
+    again = await accept_ticket(session, ticket_id=ticket.id, staff_id=world.plumber2.id, now=clock.now())
+    assert again.assignee_staff_id == world.plumber2.id
+    with pytest.raises(PermissionDenied):  # no longer the assignee
+        await return_ticket(session, ticket_id=ticket.id, staff_id=world.plumber.id, now=clock.now())
 
 
 async def test_staff_cannot_close_without_the_resident(session, clock) -> None:
