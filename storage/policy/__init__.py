@@ -11,6 +11,7 @@ from storage.policy.schema import (
     Policy,
     PriceItem,
     QualityTargets,
+    ReportRules,
 )
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Policy",
     "PriceItem",
     "QualityTargets",
+    "ReportRules",
     "default_policy",
     "load_policy",
     "load_policy_file",

@@ -28,8 +28,9 @@ from storage.policy.schema import (
     Policy,
     PriceItem,
     QualityTargets,
+    ReportRules,
 )
-from storage.vocabulary import Category, Department, StaffRole, Urgency
+from storage.vocabulary import Category, Department, StaffRole, TicketType, Urgency
 
 #: The default policy file shipped with the package.
 DEFAULT_POLICY_PATH = Path(__file__).with_name("default.toml")
@@ -47,6 +48,7 @@ _TOP_KEYS = {
     "conversation",
     "emergency",
     "booking",
+    "reports",
 }
 
 
@@ -109,6 +111,7 @@ def build_policy(data: dict[str, Any]) -> Policy:
         conversation=_conversation(_table(data, "conversation")),
         emergency_numbers=_emergency_numbers(_table(_table(data, "emergency"), "numbers", "emergency.")),
         booking=_booking(_table(data, "booking")),
+        reports=_reports(_table(data, "reports")),
     )
     return policy
 
@@ -343,6 +346,34 @@ def _booking(table: dict[str, Any]) -> BookingRules:
     if not slots:
         raise PolicyError(f"{path}.slots", 'needs at least one slot like "09:00-12:00"')
     return BookingRules(days_ahead=_count(table, "days_ahead", path), slots=slots)
+
+
+def _reports(table: dict[str, Any]) -> ReportRules:
+    path = "reports"
+    _check_keys(table, {"low_score", "technician_roles", "feedback_categories", "callback_kind"}, path)
+    low = table.get("low_score")
+    if type(low) is not int or not 1 <= low <= 4:
+        raise PolicyError(f"{path}.low_score", f"must be a score from 1 to 4, got {low!r}")
+    roles = _strings(table.get("technician_roles"), f"{path}.technician_roles")
+    if not roles:
+        raise PolicyError(f"{path}.technician_roles", "needs at least one role")
+    categories = _table(table, "feedback_categories", "reports.")
+    _check_keys(categories, {"attitude", "speed", "result", "value_added"}, f"{path}.feedback_categories")
+    kinds = _table(table, "callback_kind", "reports.")
+    _check_keys(kinds, {"by_type", "by_category"}, f"{path}.callback_kind")
+    return ReportRules(
+        low_score=low,
+        technician_roles=tuple(_enum(StaffRole, r, f"{path}.technician_roles") for r in roles),
+        feedback_categories={key: _text(categories, key, f"{path}.feedback_categories") for key in categories},
+        callback_kind_by_type=_kind_map(kinds, "by_type", TicketType),
+        callback_kind_by_category=_kind_map(kinds, "by_category", Category),
+    )
+
+
+def _kind_map(kinds: dict[str, Any], key: str, kind: type) -> dict[Any, str]:
+    path = f"reports.callback_kind.{key}"
+    table = _table(kinds, key, "reports.callback_kind.")
+    return {_enum(kind, name, path): _text(table, name, path) for name in table}
 
 
 def _count(table: dict[str, Any], key: str, path: str) -> int:

@@ -73,6 +73,22 @@ class QualityTargets:
 
 
 @dataclass(frozen=True)
+class ReportRules:
+    """How the monthly KPI report reads surveys and tickets (§5, §7)."""
+
+    low_score: int
+    technician_roles: tuple[StaffRole, ...]
+    feedback_categories: dict[str, str]
+    callback_kind_by_type: dict[TicketType, str]
+    callback_kind_by_category: dict[Category, str]
+
+    def callback_kind(self, ticket_type: TicketType | str, category: Category | str) -> str:
+        """The `[callbacks]` kind of a finished ticket: by its type, else its category, else "other"."""
+        by_type = self.callback_kind_by_type.get(TicketType(ticket_type))
+        return by_type or self.callback_kind_by_category.get(Category(category), "other")
+
+
+@dataclass(frozen=True)
 class PriceItem:
     """One published price of a value-added service."""
 
@@ -135,6 +151,7 @@ class Policy:
     conversation: ConversationRules = ConversationRules(timedelta(minutes=30), timedelta(days=7), 9)
     emergency_numbers: tuple[EmergencyNumber, ...] = ()
     booking: BookingRules | None = None
+    reports: ReportRules | None = None
 
     def deadline_for(self, kind: TicketType | str, urgency: Urgency | str, tier: int | None = None) -> DeadlineSpec:
         """Deadlines for a new ticket: complaints by tier (hand-off as response), others by urgency."""
