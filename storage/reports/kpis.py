@@ -157,6 +157,7 @@ async def monthly_report(session: AsyncSession, *, community_id: int, month: str
         technicians=tuple(technicians),
         complaints=_complaints([s.row for s in stories]),
         feedback=_feedback(policy, answers),
+        feedback_labels=dict(_reports(policy).feedback_categories),
         daily=tuple(_daily(period, stories, judged)),
     )
 
@@ -356,7 +357,7 @@ def _feedback(policy: Policy, answers: list[queries.AnswerRow]) -> dict[str, int
         named |= {name for name, score in answer.scores.items() if score is not None and score <= rules.low_score}
         for name in named & counts.keys():
             counts[name] += 1
-    return {rules.feedback_categories[name]: count for name, count in counts.items()}
+    return counts
 
 
 def _daily(period: Period, stories: list[_Story], judged: list[queries.AnswerRow]) -> list[DayFigures]:

@@ -122,7 +122,8 @@ class MonthlyReport:
     tickets_per_technician_per_day: float | None
     technicians: tuple[TechnicianStats, ...]
     complaints: ComplaintBreakdown
-    feedback: dict[str, int]  # policy feedback category label -> answers naming it, in policy order
+    feedback: dict[str, int]  # feedback category (attitude/speed/result/value_added) -> answers naming it
+    feedback_labels: dict[str, str]  # feedback category -> its name in the policy (服务态度 ...)
     daily: tuple[DayFigures, ...]
 
     @property

@@ -61,7 +61,7 @@ def report_rows(report: MonthlyReport) -> list[tuple[str, str]]:
         value = f"{tech.completed} / {percent(tech.rework_rate)} / {number(tech.tickets_per_day, 2)}{flag}"
         rows.append((f"technician.{tech.staff_id}.{tech.name}", value))
     rows += complaint_rows(report.complaints)
-    rows += [(f"feedback.{label}", str(count)) for label, count in report.feedback.items()]
+    rows += [(f"feedback.{name}", str(count)) for name, count in report.feedback.items()]
     rows += [(f"day.{d.day.isoformat()}", f"{d.created} / {percent(d.satisfaction_rate)}") for d in report.daily]
     return rows
 
