@@ -17,6 +17,7 @@ from bot.http import Plugin, keys
 from bot.webchat.community import CommunityChoice, NoCommunity
 from bot.webchat.cookie import new_session_id, session_id_of, set_session_cookie
 from bot.webchat.mailbox import CHANNEL, Mailbox, read_replies
+from bot.webchat.photos import PHOTO_ROUTE, photo_handler, photo_url, uploaded_photo
 from bot.webchat.sender import WebchatSender
 from dialogs import Incoming, Kind, run_turn
 from storage.attachments.store import FileStore
@@ -86,6 +87,7 @@ def install(app: web.Application, *, community: str | None = None) -> None:
     app.router.add_post("/webchat/messages", post_message, name="webchat_post")
     app.router.add_get("/webchat/messages", get_messages, name="webchat_poll")
     app.router.add_post("/webchat/photos", post_photo, name="webchat_photo")
+    app.router.add_get(PHOTO_ROUTE, photo_handler(state.files), name="webchat_photo_file")
     app.router.add_static("/webchat/static/", STATIC_DIR, name="webchat_static")
 
     async def wake_polls(app: web.Application) -> None:
@@ -230,7 +232,11 @@ async def _take(request: web.Request, incoming: Incoming, *, new_session: bool) 
     if worker is not None:
         worker.wake()
     state.mailbox.notify(incoming.sender_id)
-    response = web.json_response({"status": "duplicate" if result.duplicate else "accepted"}, status=202)
+    body: dict[str, Any] = {"status": "duplicate" if result.duplicate else "accepted"}
+    if incoming.kind is Kind.PHOTO and incoming.data:  # the browser shows the resident's own photo from the server
+        async with app[keys.SESSIONMAKER]() as session:
+            body["photo"] = await uploaded_photo(session, session_id=incoming.sender_id, data=incoming.data)
+    response = web.json_response(body, status=202)
     if new_session:
         set_session_cookie(response, incoming.sender_id, secure=request.secure)
     return response
@@ -258,6 +264,7 @@ def _shown(outbox_id: int, payload: dict[str, Any]) -> dict[str, Any]:
         "buttons": payload.get("buttons") or [],
         "large": bool(payload.get("large")),
         "edit_ref": payload.get("edit_ref"),
+        "photos": [photo_url(int(i)) for i in payload.get("attachment_ids") or () if str(i).isdigit()],
     }
 
 

@@ -31,9 +31,25 @@
 
   function showError(text) { messages.appendChild(bubble("error", text)); scrollDown(); }
 
+  // A thumbnail of a photo served by /webchat/photos/<id>; a tap opens it whole.
+  function thumbnail(url) {
+    var link = document.createElement("a");
+    link.className = "photo";
+    link.href = url;
+    link.target = "_blank";
+    link.rel = "noopener";
+    var image = document.createElement("img");
+    image.src = url;
+    image.alt = "照片";
+    image.addEventListener("load", scrollDown);
+    link.appendChild(image);
+    return link;
+  }
+
   function render(reply) {
     var row = bubble("bot", reply.text);
     row.dataset.id = String(reply.id);
+    (reply.photos || []).forEach(function (url) { row.firstChild.appendChild(thumbnail(url)); });
     if (reply.buttons && reply.buttons.length) {
       var block = document.createElement("div");
       block.className = "buttons" + (reply.large ? " large" : "");
@@ -71,6 +87,7 @@
         return response.json().then(function (data) { showError(data.error || "发送失败，请稍后再试。"); },
                                     function () { showError("发送失败，请稍后再试。"); });
       }
+      return response.json().catch(function () { return null; });
     }, function () {
       if (attempt < 3) {  // the same message id again: the server handles it once
         return new Promise(function (r) { setTimeout(r, 1000 * (attempt + 1)); })
@@ -119,11 +136,20 @@
     photo.value = "";
     if (!file) { return; }
     if (file.size > 10 * 1024 * 1024) { showError("照片太大了（超过10MB），请换一张小一点的照片或压缩后再发。"); return; }
-    messages.appendChild(bubble("me", "📷 " + file.name));
+    var row = bubble("me photo-upload", "📷 正在发送照片…");
+    messages.appendChild(row);
     scrollDown();
     var form = new FormData();
     form.append("photo", file, file.name);
-    post("/webchat/photos?id=" + newId(), form, null);
+    post("/webchat/photos?id=" + newId(), form, null).then(function (data) {
+      var box = row.firstChild;
+      if (data && data.photo && data.photo.url) {
+        box.textContent = "";
+        box.appendChild(thumbnail(data.photo.url));
+      } else {
+        box.textContent = "📷 " + file.name;
+      }
+    });
   });
 
   poll();
