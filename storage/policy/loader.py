@@ -24,6 +24,7 @@ from storage.policy.schema import (
     ConversationRules,
     DeadlineSpec,
     EmergencyNumber,
+    EscalationRules,
     FaqAnswer,
     Policy,
     PriceItem,
@@ -48,6 +49,7 @@ _TOP_KEYS = {
     "conversation",
     "emergency",
     "booking",
+    "escalation",
     "reports",
 }
 
@@ -111,6 +113,7 @@ def build_policy(data: dict[str, Any]) -> Policy:
         conversation=_conversation(_table(data, "conversation")),
         emergency_numbers=_emergency_numbers(_table(_table(data, "emergency"), "numbers", "emergency.")),
         booking=_booking(_table(data, "booking")),
+        escalation=_escalation(_table(data, "escalation")),
         reports=_reports(_table(data, "reports")),
     )
     return policy
@@ -222,6 +225,41 @@ def _callbacks(table: dict[str, Any]) -> CallbackRules:
         windows=tuple(windows),
         delay_days=delays,
         rate=rates,
+        weekdays=_weekdays(table.get("weekdays", list(range(1, 8))), f"{path}.weekdays"),
+        reminder_after=_minutes(table, "reminder_after_minutes", path),  # type: ignore[arg-type]
+        busy_retry=_minutes(table, "busy_retry_minutes", path),  # type: ignore[arg-type]
+    )
+
+
+def _weekdays(raw: Any, key: str) -> frozenset[int]:
+    if not (isinstance(raw, list) and raw and all(type(v) is int and 1 <= v <= 7 for v in raw)):
+        raise PolicyError(key, f"must be a non-empty list of ISO weekdays 1-7 (1 = Monday), got {raw!r}")
+    return frozenset(raw)
+
+
+def _escalation(table: dict[str, Any]) -> EscalationRules:
+    path = "escalation"
+    _check_keys(
+        table, {"ladder", "critical_repeat_minutes", "remind_before_minutes", "step_minutes", "department_words"}, path
+    )
+    ladder = tuple(_enum(StaffRole, role, f"{path}.ladder") for role in _strings(table.get("ladder"), f"{path}.ladder"))
+    if not ladder:
+        raise PolicyError(f"{path}.ladder", "needs at least one role")
+    by_urgency = {}
+    for name in ("remind_before_minutes", "step_minutes"):
+        sub = _table(table, name, "escalation.")
+        _check_keys(sub, {u.value for u in Urgency}, f"{path}.{name}")
+        by_urgency[name] = {u: _minutes(sub, u.value, f"{path}.{name}") for u in Urgency}
+    words = _table(table, "department_words", "escalation.")
+    return EscalationRules(
+        ladder=ladder,
+        remind_before=by_urgency["remind_before_minutes"],  # type: ignore[arg-type]
+        step=by_urgency["step_minutes"],  # type: ignore[arg-type]
+        critical_repeat=_minutes(table, "critical_repeat_minutes", path),  # type: ignore[arg-type]
+        department_words={
+            _enum(Department, key, f"{path}.department_words"): tuple(_strings(value, f"{path}.department_words.{key}"))
+            for key, value in words.items()
+        },
     )
 
 
@@ -250,7 +288,15 @@ def _quality(table: dict[str, Any]) -> QualityTargets:
         spot_check_rate=_fraction(table.get("spot_check_rate"), f"{path}.spot_check_rate"),
         provider_min_rating=rating,
         incident_survey_days=days,
+        spot_check_time=_clock_time(table.get("spot_check_time", "08:30"), f"{path}.spot_check_time"),
     )
+
+
+def _clock_time(raw: Any, key: str) -> time:
+    try:
+        return time.fromisoformat(str(raw))
+    except ValueError as error:
+        raise PolicyError(key, f'must be a local time like "08:30", got {raw!r}') from error
 
 
 def _departments(table: dict[str, Any]) -> dict[Category, Department]:

@@ -59,6 +59,9 @@ class CallbackRules:
     windows: tuple[CallbackWindow, ...]
     delay_days: dict[str, tuple[int, int]]
     rate: dict[str, float]
+    weekdays: frozenset[int] = frozenset(range(1, 8))
+    reminder_after: timedelta = timedelta(hours=24)
+    busy_retry: timedelta = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,22 @@ class QualityTargets:
     spot_check_rate: float
     provider_min_rating: int
     incident_survey_days: int
+    spot_check_time: time = time(8, 30)
+
+
+@dataclass(frozen=True)
+class EscalationRules:
+    """Deadline watching (§2, §4): reminder lead, the ladder told after a missed deadline, critical re-alerts."""
+
+    ladder: tuple[StaffRole, ...]
+    remind_before: dict[Urgency, timedelta]
+    step: dict[Urgency, timedelta]
+    critical_repeat: timedelta
+    department_words: dict[Department, tuple[str, ...]]
+
+    def departments_named(self, text: str) -> set[Department]:
+        """The departments whose words occur in `text` (a complaint naming two or more spans departments)."""
+        return {dept for dept, words in self.department_words.items() if any(word in text for word in words)}
 
 
 @dataclass(frozen=True)
@@ -151,6 +170,7 @@ class Policy:
     conversation: ConversationRules = ConversationRules(timedelta(minutes=30), timedelta(days=7), 9)
     emergency_numbers: tuple[EmergencyNumber, ...] = ()
     booking: BookingRules | None = None
+    escalation: EscalationRules | None = None
     reports: ReportRules | None = None
 
     def deadline_for(self, kind: TicketType | str, urgency: Urgency | str, tier: int | None = None) -> DeadlineSpec:
@@ -184,14 +204,18 @@ class Policy:
 
     def in_callback_window(self, when: datetime) -> bool:
         """True when `when` (aware) falls inside a phone-callback window, local time."""
-        local = when.astimezone(self.timezone).time()
-        return any(w.start <= local < w.end for w in self.callbacks.windows)
+        local = when.astimezone(self.timezone)
+        if local.isoweekday() not in self.callbacks.weekdays:
+            return False
+        return any(w.start <= local.time() < w.end for w in self.callbacks.windows)
 
     def next_callback_slot(self, after: datetime) -> datetime:
         """The first moment at or after `after` inside a callback window (aware, same zone as input)."""
         local = after.astimezone(self.timezone)
         for day in range(8):
             date = (local + timedelta(days=day)).date()
+            if date.isoweekday() not in self.callbacks.weekdays:
+                continue
             for window in sorted(self.callbacks.windows, key=lambda w: w.start):
                 start = datetime.combine(date, window.start, self.timezone)
                 end = datetime.combine(date, window.end, self.timezone)

@@ -1,0 +1,37 @@
+"""The job handlers, one module per kind; `HANDLERS` maps each kind to its `run`."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from bot.scheduler.context import Handler
+from bot.scheduler.jobs import (
+    callback,
+    callback_reminder,
+    critical_repeat,
+    cross_department,
+    deadline_overdue,
+    deadline_reminder,
+    family_contact,
+    result_notice,
+    spot_check,
+    watch,
+)
+
+_MODULES: Final = (
+    watch,
+    deadline_reminder,
+    deadline_overdue,
+    critical_repeat,
+    family_contact,
+    cross_department,
+    result_notice,
+    callback,
+    callback_reminder,
+    spot_check,
+)
+
+#: kind -> handler.
+HANDLERS: Final[dict[str, Handler]] = {module.KIND: module.run for module in _MODULES}
+
+__all__ = ["HANDLERS"]
