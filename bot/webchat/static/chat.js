@@ -136,7 +136,7 @@
     photo.value = "";
     if (!file) { return; }
     if (file.size > 10 * 1024 * 1024) { showError("照片太大了（超过10MB），请换一张小一点的照片或压缩后再发。"); return; }
-    var row = bubble("me photo-upload", "📷 正在发送照片…");
+    var row = bubble("me photo-upload", "正在发送照片…");
     messages.appendChild(row);
     scrollDown();
     var form = new FormData();
@@ -147,7 +147,7 @@
         box.textContent = "";
         box.appendChild(thumbnail(data.photo.url));
       } else {
-        box.textContent = "📷 " + file.name;
+        box.textContent = "照片：" + file.name;
       }
     });
   });

@@ -1,0 +1,166 @@
+"""Browser fixtures: the real service (`bot.service.serve`) on a free port over a fresh SQLite file with the demo
+community, and Debian's headless Chromium driven by selenium through /usr/bin/chromedriver.
+
+Nothing downloads a browser or a driver: the driver path is given explicitly, so Selenium Manager never runs.
+Without chromium or chromedriver every test here is skipped with the reason (`apt-get install chromium
+chromium-driver`; `.ci/run` does that).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import shutil
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, Final
+
+import pytest
+
+from bot.config import Settings
+
+#: Debian's browser and its matching driver (packages chromium and chromium-driver).
+CHROMIUM: Final = Path("/usr/bin/chromium")
+CHROMEDRIVER: Final = Path("/usr/bin/chromedriver")
+#: Where screenshots go (gitignored); the test prints their paths.
+ARTIFACTS: Final = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
+#: Chromium flags: headless, no sandbox (root in CI), and nothing that talks to the internet.
+CHROME_FLAGS: Final = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--lang=zh-CN",
+)
+#: Seconds the service gets to migrate a fresh database, seed the demo and listen.
+START_TIMEOUT: Final = 60.0
+
+
+def _missing() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    absent = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
+    if absent:
+        return f"{' and '.join(absent)} not installed: apt-get install -y chromium chromium-driver"
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed: pip install -e '.[dev]'"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class LiveService:
+    """`wuye run` in a background thread with its own event loop, started and stopped like the real command."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.url = settings.public_url.rstrip("/")
+        self.output = io.StringIO()
+        self.error: BaseException | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=self._run, name="wuye-service", daemon=True)
+
+    def _run(self) -> None:
+        from bot.service import serve
+
+        async def main() -> None:
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            await serve(self.settings, self._stop, out=self.output)
+
+        try:
+            asyncio.run(main())
+        except BaseException as error:  # reported by start() or close()
+            self.error = error
+
+    def start(self) -> None:
+        """Start the service and wait until /readyz answers 200 (database migrated, demo seeded)."""
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.error is not None or not self._thread.is_alive():
+                raise RuntimeError(f"the service did not start: {self.error!r}\n{self.output.getvalue()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/readyz", timeout=2) as response:
+                    if response.status == 200 and "is running" in self.output.getvalue():
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"the service did not become ready in {START_TIMEOUT:.0f} s\n{self.output.getvalue()}")
+
+    def call(self, make: Callable[[], Any], timeout: float = 30.0) -> Any:
+        """Run the coroutine `make()` on the service's loop (e.g. a database query) and return its result."""
+        assert self._loop is not None
+        return asyncio.run_coroutine_threadsafe(make(), self._loop).result(timeout)
+
+    def close(self) -> None:
+        """Stop it as SIGTERM would, and wait for the clean shutdown."""
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(30)
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
+    """The whole service on a free port: fresh SQLite file, demo community, web chat, console, outbox worker."""
+    reason = _missing()
+    if reason:
+        pytest.skip(reason)
+    data_dir = tmp_path_factory.mktemp("service")
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{data_dir / 'wuye.db'}",
+        data_dir=data_dir,
+        http_port=_free_port(),
+        asr_engine="off",
+    )
+    live = LiveService(settings)
+    live.start()
+    try:
+        yield live
+    finally:
+        live.close()
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory, service: LiveService) -> Iterator[Any]:
+    """A headless Chromium with a fresh profile, driven through Debian's chromedriver (never Selenium Manager)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in CHROME_FLAGS:
+        options.add_argument(flag)
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    options.add_argument(f"--user-data-dir={profile}")
+    options.add_argument("--window-size=1280,900")
+    browser = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    browser.set_page_load_timeout(30)
+    try:
+        yield browser
+    finally:
+        browser.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Path:
+    """The screenshot folder, created."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
