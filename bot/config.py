@@ -51,6 +51,9 @@ class Settings:
     asr_url: str | None = None
     actions_port: int = 5055  # the Rasa action server (`wuye actions`)
     demo: bool = True  # create the demo community when the database has none
+    console_session_hours: int = 12  # a staff console session ends this long after its last request
+    console_max_failures: int = 5  # wrong passwords per login or per address before sign-in is refused...
+    console_failure_window_minutes: int = 15  # ...within this many minutes
 
     @property
     def vosk_model_path(self) -> Path:
@@ -199,6 +202,18 @@ def _matching(pattern: re.Pattern[str], what: str) -> Callable[[Any], str]:
     return parse
 
 
+def _positive_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("is not a whole number above 0")
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError("is not a whole number above 0") from None
+    if number < 1:
+        raise ValueError("is not a whole number above 0")
+    return number
+
+
 def _choice(value: Any) -> str:
     text = _text(value).lower()
     if text not in ASR_ENGINES:
@@ -221,6 +236,9 @@ _PARSERS: Final[dict[str, Callable[[Any], Any]]] = {
     "wecom_agent_id": _matching(re.compile(r"^[0-9]+$"), "a numeric AgentId"),
     "asr_engine": _choice,
     "demo": _bool,
+    "console_session_hours": _positive_int,
+    "console_max_failures": _positive_int,
+    "console_failure_window_minutes": _positive_int,
 }
 
 

@@ -16,6 +16,7 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
+from bot.console import install as install_console
 from bot.delivery import OutboxWorker
 from bot.demo import seed_demo_if_empty
 from bot.http import Plugin, add_background_task, create_app, keys
@@ -47,7 +48,7 @@ def channel_plugins(settings: Settings) -> list[Plugin]:
     `if settings.telegram_token: plugins.append(telegram.install)`. A plugin may register routes
     (the web chat registers `/`), put a sender in `app[keys.SENDERS]` and add background tasks.
     """
-    plugins: list[Plugin] = [install_webchat]
+    plugins: list[Plugin] = [install_webchat, install_console]
     return plugins
 
 

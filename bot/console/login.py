@@ -1,0 +1,122 @@
+"""Signing in and out of the staff console, with the wrong-password rate limit."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import timedelta
+from typing import Final
+
+from aiohttp import web
+
+from bot.console.auth import (
+    COOKIE_NAME,
+    CSRF_FIELD,
+    LOGIN_COOKIE_NAME,
+    csrf_ok,
+    current_staff,
+    is_secure,
+    new_login_nonce,
+    redirect,
+    session_lifetime,
+    session_token,
+    set_session_cookie,
+    staff_required,
+)
+from bot.console.pages import render
+from bot.http import keys
+from storage.staff.auth import create_session, recent_failures, record_attempt, revoke_session, verify
+
+__all__ = ["login_form", "login_submit", "logout"]
+
+#: Longest login name or password looked at (anything longer is simply wrong).
+MAX_FIELD_CHARS: Final = 256
+#: How long the sign-in form stays valid (its double-submit cookie), in seconds.
+LOGIN_FORM_SECONDS: Final = 3600
+
+WRONG_PASSWORD: Final = "登录名或密码不正确，请重新输入。"
+TOO_MANY: Final = "密码错误次数过多，请 {minutes} 分钟后再试，或联系管理员重置密码。"
+FORM_EXPIRED: Final = "页面已过期，请重新打开登录页面后再试。"
+
+
+async def login_form(request: web.Request) -> web.StreamResponse:
+    """GET /console/login: the sign-in form (already signed in → the queue)."""
+    if await current_staff(request) is not None:
+        return redirect(_next(request.query.get("next")))
+    return await _form(request, status=200, error=None, login="", target=request.query.get("next"))
+
+
+async def login_submit(request: web.Request) -> web.StreamResponse:
+    """POST /console/login: check the form token and the rate limit, then the password; a session on success."""
+    form = await request.post()
+    login = str(form.get("login", ""))[:MAX_FIELD_CHARS].strip()
+    password = str(form.get("password", ""))[:MAX_FIELD_CHARS]
+    nonce = request.cookies.get(LOGIN_COOKIE_NAME, "")
+    submitted = form.get(CSRF_FIELD)
+    if not nonce or not isinstance(submitted, str) or not hmac.compare_digest(nonce, submitted):
+        return await _form(request, status=403, error=FORM_EXPIRED, login=login, target=str(form.get("next", "")))
+    target = str(form.get("next", ""))
+    settings = request.app[keys.SETTINGS]
+    window = timedelta(minutes=settings.console_failure_window_minutes)
+    now = request.app[keys.CLOCK].now()
+    remote = request.remote
+    async with request.app[keys.SESSIONMAKER]() as session, session.begin():
+        failures = await recent_failures(session, login=login, remote=remote, since=now - window)
+        if failures >= settings.console_max_failures:
+            await record_attempt(session, login=login, remote=remote, succeeded=False, now=now)
+            blocked, staff, token = True, None, None
+        else:
+            blocked = False
+            staff = await verify(session, login=login, password=password) if login and password else None
+            await record_attempt(session, login=login, remote=remote, succeeded=staff is not None, now=now)
+            token = None
+            if staff is not None:
+                token = await create_session(session, staff_id=staff.id, now=now, lifetime=session_lifetime(request))
+    if blocked:
+        minutes = settings.console_failure_window_minutes
+        return await _form(request, status=429, error=TOO_MANY.format(minutes=minutes), login=login, target=target)
+    if staff is None or token is None:
+        return await _form(request, status=401, error=WRONG_PASSWORD, login=login, target=target)
+    response = redirect(_next(target))
+    set_session_cookie(request, response, token)
+    response.del_cookie(LOGIN_COOKIE_NAME, path="/console")
+    return response
+
+
+@staff_required
+async def logout(request: web.Request) -> web.StreamResponse:
+    """POST /console/logout (with the CSRF token): end the session and go back to the sign-in page."""
+    form = await request.post()
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        raise web.HTTPForbidden(text="缺少安全校验，请刷新页面后再试。")
+    token = session_token(request)
+    if token is not None:
+        async with request.app[keys.SESSIONMAKER]() as session, session.begin():
+            await revoke_session(session, token, now=request.app[keys.CLOCK].now())
+    response = redirect("/console/login")
+    response.del_cookie(COOKIE_NAME, path="/console")
+    return response
+
+
+async def _form(
+    request: web.Request, *, status: int, error: str | None, login: str, target: str | None
+) -> web.Response:
+    nonce = new_login_nonce()
+    context = {"error": error, "login": login, "login_nonce": nonce, "next": _next(target)}
+    response = await render(request, "login.html", context, status=status)
+    response.set_cookie(
+        LOGIN_COOKIE_NAME,
+        nonce,
+        path="/console",
+        httponly=True,
+        samesite="Strict",
+        secure=is_secure(request),
+        max_age=LOGIN_FORM_SECONDS,
+    )
+    return response
+
+
+def _next(target: str | None) -> str:
+    """Only console paths of this site are followed after signing in (no open redirect)."""
+    if target and target.startswith("/console/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/console/"

@@ -1,0 +1,143 @@
+"""Console fixtures: the service app (web chat + console + outbox worker) on a real migrated SQLite file with the
+demo community, served over real HTTP, and `Browser`, one staff member's browser with its own cookie jar."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import ClientResponse, ClientSession, CookieJar
+from aiohttp.test_utils import TestServer
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.console import install as install_console
+from bot.demo import ensure_demo
+from bot.http import create_app
+from bot.service import install_outbox_worker
+from bot.webchat import install as install_webchat
+from storage.clock import FrozenClock
+from storage.db import create_engine, create_sessionmaker
+from storage.staff.auth import set_password
+from storage.staff.models import Staff
+from tests.storage.conftest import clock, sqlite_template
+
+__all__ = ["clock", "sqlite_template"]
+
+PASSWORD = "correct-horse-42"
+#: Demo staff given console logins in the tests: login → name.
+LOGINS = {
+    "supervisor": "演示-赵主管",
+    "agent": "演示-李客服",
+    "manager": "演示-周经理",
+    "plumber": "演示-张师傅",
+    "electrician": "演示-刘师傅",
+    "guard": "演示-吴保安",
+}
+_CSRF = re.compile(r'name="csrf_token" value="([^"]*)"')
+
+
+@dataclass
+class Site:
+    """What a test needs: the database, the clock, the settings and staff ids by login."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    clock: FrozenClock
+    settings: Settings
+    staff: dict[str, int]
+
+
+class Browser:
+    """One staff member's browser: its own cookie jar; signs in, opens pages and posts forms with the CSRF token."""
+
+    def __init__(self, http: ClientSession) -> None:
+        self.http = http
+        self.csrf = ""
+
+    def cookie(self, name: str) -> str | None:
+        return next((c.value for c in self.http.cookie_jar if c.key == name), None)
+
+    async def get(self, path: str, **kwargs: Any) -> tuple[ClientResponse, str]:
+        async with self.http.get(path, allow_redirects=False, **kwargs) as response:
+            body = await response.text()
+        found = _CSRF.search(body)
+        if found:
+            self.csrf = found.group(1)
+        return response, body
+
+    async def post(self, path: str, data: Any, **kwargs: Any) -> tuple[ClientResponse, str]:
+        async with self.http.post(path, data=data, allow_redirects=False, **kwargs) as response:
+            return response, await response.text()
+
+    async def login(self, login: str, password: str = PASSWORD) -> tuple[ClientResponse, str]:
+        await self.get("/console/login")
+        return await self.post(
+            "/console/login", {"login": login, "password": password, "csrf_token": self.csrf, "next": "/console/"}
+        )
+
+    async def signed_in(self, login: str) -> Browser:
+        response, _ = await self.login(login)
+        assert response.status == 303, response.status
+        await self.get("/console/")
+        return self
+
+
+@pytest.fixture
+async def site(tmp_path: Path, sqlite_template: Path, clock: FrozenClock) -> AsyncIterator[Site]:
+    """A migrated SQLite file with the demo community; some demo staff have console logins."""
+    path = tmp_path / "wuye.db"
+    shutil.copyfile(sqlite_template, path)
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    maker = create_sessionmaker(engine)
+    staff: dict[str, int] = {}
+    async with maker() as session, session.begin():
+        await ensure_demo(session, now=clock.now())
+        for login, name in LOGINS.items():
+            member = await session.scalar(select(Staff).where(Staff.name == name))
+            await set_password(session, staff_id=member.id, login=login, password=PASSWORD, now=clock.now())
+            staff[login] = member.id
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{path}", data_dir=tmp_path / "data")
+    try:
+        yield Site(maker, clock, settings, staff)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def server(site: Site) -> AsyncIterator[TestServer]:
+    """The service app as `wuye run` wires it (web chat, console, outbox worker), over real HTTP."""
+    app = create_app(
+        site.settings,
+        clock=site.clock,
+        sessionmaker=site.sessions,
+        plugins=[install_webchat, install_console, install_outbox_worker],
+    )
+    server = TestServer(app)
+    await server.start_server()
+    try:
+        yield server
+    finally:
+        await server.close()
+
+
+@pytest.fixture
+async def browser(server: TestServer) -> AsyncIterator[Callable[[], Awaitable[Browser]]]:
+    """Open a new browser (its own cookie jar): `b = await browser()`."""
+    opened: list[ClientSession] = []
+
+    async def open_browser() -> Browser:
+        http = ClientSession(base_url=server.make_url("/"), cookie_jar=CookieJar(unsafe=True))
+        opened.append(http)
+        return Browser(http)
+
+    try:
+        yield open_browser
+    finally:
+        for http in opened:
+            await http.close()
