@@ -9,16 +9,22 @@ import argparse
 import hashlib
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 from nlu.analysis import analyse
+from nlu.classify import Decision, decide
 from nlu.corpus import CORPUS_DIR, Example, load_split
+from nlu.evaluate import Report, score
 from nlu.labels import CATEGORIES, TIERS, TYPES, URGENCIES
-from nlu.model import MODEL_PATH
+from nlu.model import MODEL_PATH, Models
 
 REGULARISATION = {"type": 4.0, "urgency": 4.0, "category": 4.0, "tier": 2.0}
 """Inverse regularisation strength C per field, chosen by 5-fold cross-validation on the train split."""
 MIN_FEATURE_COUNT = 2
 """A feature seen in fewer training messages is dropped (keeps the artefact small and less overfitted)."""
+CV_FOLDS = 5
+"""Folds of `--cv`, the cross-validation on the train split used for model selection (dev is kept for the end)."""
+CV_FIELDS = ("type", "urgency", "category", "tier")
 
 
 def training_rows(examples: list[Example]) -> list[tuple[set[str], Example]]:
@@ -63,16 +69,55 @@ def fit_field(rows: list[tuple[set[str], Example]], field: str, classes: tuple[s
     return {"classes": list(classes), "intercept": [pick(intercept, i) for i in order], "weights": weights}
 
 
-def train(examples: list[Example]) -> dict:
-    """Fit the four classifiers on labelled examples."""
-    rows = training_rows(examples)
+def fit_rows(rows: list[tuple[set[str], Example]], regularisation: dict[str, float] = REGULARISATION) -> dict:
+    """Fit the four classifiers on examples whose features are already computed."""
     complaints = [r for r in rows if r[1].first("type") == "complaint" and r[1].first("tier")]
     return {
-        "type": fit_field(rows, "type", TYPES, REGULARISATION["type"]),
-        "urgency": fit_field(rows, "urgency", URGENCIES, REGULARISATION["urgency"]),
-        "category": fit_field(rows, "category", CATEGORIES, REGULARISATION["category"]),
-        "tier": fit_field(complaints, "tier", TIERS, REGULARISATION["tier"]),
+        "type": fit_field(rows, "type", TYPES, regularisation["type"]),
+        "urgency": fit_field(rows, "urgency", URGENCIES, regularisation["urgency"]),
+        "category": fit_field(rows, "category", CATEGORIES, regularisation["category"]),
+        "tier": fit_field(complaints, "tier", TIERS, regularisation["tier"]),
     }
+
+
+def train(examples: list[Example]) -> dict:
+    """Fit the four classifiers on labelled examples."""
+    return fit_rows(training_rows(examples))
+
+
+def _predicted(decision: Decision) -> SimpleNamespace:
+    """The scored fields of a decision (room and phone are not the model's and are left out of CV)."""
+    tier = decision.tier if decision.type == "complaint" else None
+    return SimpleNamespace(
+        type=decision.type, urgency=decision.urgency, category=decision.category, tier=tier, room=None, phone=None
+    )
+
+
+def fold_of(example_id: str, folds: int) -> int:
+    """The cross-validation fold of a row, by a hash of its id (independent of the train/dev hash)."""
+    return int(hashlib.sha256(("cv:" + example_id).encode()).hexdigest(), 16) % folds
+
+
+def cross_validate(
+    examples: list[Example], folds: int = CV_FOLDS, regularisation: dict[str, float] = REGULARISATION
+) -> Report:
+    """k-fold cross-validation of the whole decision (model and rules) on `examples`, pooled over the folds."""
+    analyses = {ex.text: analyse(ex.text) for ex in examples}
+    rows = [(analyses[ex.text].features, ex) for ex in examples]
+    pooled = Report()
+    for k in range(folds):
+        fitted = Models(fit_rows([r for r in rows if fold_of(r[1].id, folds) != k], regularisation))
+        held_out = [ex for ex in examples if fold_of(ex.id, folds) == k]
+        part = score(held_out, lambda text, m=fitted: _predicted(decide(analyses[text], m)))
+        pooled.total += part.total
+        pooled.correct.update(part.correct)
+        pooled.scored.update(part.scored)
+        pooled.critical_gold += part.critical_gold
+        pooled.critical_found += part.critical_found
+        for name in pooled.confusion:
+            pooled.confusion[name].update(part.confusion[name])
+        pooled.misses += part.misses
+    return pooled
 
 
 def corpus_digest() -> str:
@@ -86,8 +131,15 @@ def corpus_digest() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nlu.train", description=__doc__)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--cv", action="store_true", help="cross-validate on the train split instead of writing")
+    parser.add_argument(
+        "--grid", action="store_true", help="with --cv: try other regularisation strengths, one field at a time"
+    )
     args = parser.parse_args(argv)
     examples = load_split("train")
+    if args.cv:
+        _print_cv(examples, grid=args.grid)
+        return 0
     fields = train(examples)
     artefact = {
         "trained_on": f"train split, {len(examples)} messages, corpus {corpus_digest()}",
@@ -97,6 +149,23 @@ def main(argv: list[str] | None = None) -> int:
     sizes = {name: len(spec["weights"]) for name, spec in fields.items()}
     print(f"trained on {len(examples)} messages; features per field: {sizes}; wrote {args.out}")
     return 0
+
+
+def _print_cv(examples: list[Example], *, grid: bool) -> None:
+    """Print the cross-validated accuracies of the current settings (and, with `grid`, of neighbouring C values)."""
+    settings = [dict(REGULARISATION)]
+    if grid:
+        for name in REGULARISATION:
+            for c in (0.5, 1.0, 2.0, 4.0, 8.0, 16.0):
+                if c != REGULARISATION[name]:
+                    settings.append({**REGULARISATION, name: c})
+    for reg in settings:
+        report = cross_validate(examples, regularisation=reg)
+        figures = "  ".join(f"{name} {100 * report.accuracy(name):5.1f}" for name in CV_FIELDS)
+        print(
+            f"C {reg}: {CV_FOLDS}-fold CV on {report.total} train messages: {figures}  "
+            f"critical recall {100 * report.critical_recall:5.1f}"
+        )
 
 
 if __name__ == "__main__":
