@@ -13,7 +13,7 @@ from nlu.room_number import RoomMention, find_rooms
 from nlu.tokenizer import tokens
 
 _FAULT = re.compile(
-    r"坏|不亮|不通|不出|堵|漏|裂|掉了|脱落|不转|不响|不工作|不能用|失灵|异响|卡住|打不开|关不上|松动|破|起皮|发霉"
+    r"坏|爆|不亮|不通|不出|堵|漏|裂|掉了|脱落|不转|不响|不工作|不能用|失灵|异响|卡住|打不开|关不上|松动|破|起皮|发霉"
 )
 _PROBLEM_SPLIT = re.compile(r"[,;!?，。；！？\n]|另外|还有|而且|再就是|同时|以及|顺便")
 

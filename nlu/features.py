@@ -21,7 +21,6 @@ def extract_features(
     has_phone: bool = False,
 ) -> set[str]:
     """Binary features: words, Chinese character bigrams (robust to typos), cues with their scope, and shape."""
-    # The set is filled in the same order as always: its iteration order feeds the model's summation order.
     feats = {"bias"}
     # Words: digits all as one feature, words of two or more characters, and single CJK characters.
     feats.update(

@@ -110,8 +110,9 @@ def lexicon() -> Lexicon:
         literals=_trie_alternation(literal_groups),
         literal_groups=literal_groups,
         patterns=tuple(patterns),
+        # 是不是漏气 / 有没有漏水 ask whether it is so: a negator right after 是 or 有 does not negate.
         negate_before=re.compile(
-            "(?:" + "|".join(map(re.escape, raw["negators"]["before"])) + r")[^,，。!！?？]{0,2}$"
+            r"(?<![是有])(?:" + "|".join(map(re.escape, raw["negators"]["before"])) + r")[^,，。!！?？]{0,2}$"
         ),
         negate_after=re.compile(r"^[^,，。!！?？]{0,4}(?:" + "|".join(map(re.escape, raw["negators"]["after"])) + ")"),
         past=_alternation(raw["past"]["markers"]),

@@ -62,9 +62,10 @@ class Models:
 
     def scores(self, features: Iterable[str]) -> list[float]:
         """Linear scores (intercepts included) of every field's classes for a set of binary features."""
-        # The known features' rows (unknown ones map to None, which filter drops; no feature has row 0), then the
+        # The known features' rows (unknown ones map to None, which filter drops; no feature has row 0), sorted so
+        # the sum does not depend on the set's iteration order (string hashing differs per process), then the
         # intercepts' row: numpy's axis-0 reduce adds them in that order, (((w1 + w2) + ...) + intercept).
-        rows = list(filter(None, map(self.vocabulary.get, features)))
+        rows = sorted(filter(None, map(self.vocabulary.get, features)))
         rows.append(_INTERCEPT_ROW)
         return np.add.reduce(self.matrix.take(rows, axis=0), axis=0).tolist()
 

@@ -32,7 +32,7 @@ _PM_PERIODS: Final[frozenset[str]] = frozenset({"下午", "傍晚", "晚上", "�
 
 _DAY = (
     r"(?P<rel>大前天|前天|昨天|昨日|昨晚|今天|今日|今晚|今早|今儿|明天|明日|明早|明晚|明儿|大后天|后天)"
-    r"|(?P<wkpre>下下|下个?|这个?|本)?(?:周|星期|礼拜)(?P<wd>[1-7一二三四五六日天])"
+    r"|(?P<wkpre>上上|上个?|下下|下个?|这个?|本)?(?:周|星期|礼拜)(?P<wd>[1-7一二三四五六日天])"
     r"|(?:(?P<mon>\d{1,2})月)?(?P<dom>\d{1,2})(?:日|号)(?!楼|单元|栋|房)"
 )
 _PERIOD = r"(?P<period>" + "|".join(_PERIODS) + ")"
@@ -73,6 +73,10 @@ def _day(match: re.Match[str], now: datetime) -> date | None:
         weekday = _WEEKDAYS[match.group("wd")]
         prefix = match.group("wkpre") or ""
         monday = today - timedelta(days=today.weekday())
+        if prefix.startswith("上上"):
+            return monday + timedelta(days=-14 + weekday)
+        if prefix.startswith("上"):
+            return monday + timedelta(days=-7 + weekday)
         if prefix.startswith("下下"):
             return monday + timedelta(days=14 + weekday)
         if prefix.startswith("下"):
@@ -149,7 +153,7 @@ _TRIGGER = re.compile(r"[天日晚早周期拜号点:：午晨夜]")
 _START = re.compile(
     r"\d{1,2}[月日号点:：时]|\s|"
     + "|".join(_RELATIVE_DAYS)
-    + r"|(?:下下|下个?|这个?|本)?(?:周|星期|礼拜)|"
+    + r"|(?:上上|上个?|下下|下个?|这个?|本)?(?:周|星期|礼拜)|"
     + "|".join(_PERIODS)
 )
 
