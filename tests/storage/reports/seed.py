@@ -61,6 +61,7 @@ class Seeded:
     urgency: str
     tier: int | None
     created: datetime
+    resident_id: int
     status: str = "new"
     responded: datetime | None = None
     arrived: datetime | None = None
@@ -130,8 +131,7 @@ async def seed_month(session: AsyncSession, seed: int = 2026) -> Month:
             complaint_tier=tier,
             description="测试工单",
         )
-        story = Seeded(ticket.id, kind, category, urgency, tier, created)
-        story.resident_id = resident.id  # type: ignore[attr-defined]
+        story = Seeded(ticket.id, kind, category, urgency, tier, created, resident.id)
         month.tickets.append(story)
         return story
 
