@@ -20,6 +20,7 @@ from bot.console import install as install_console
 from bot.delivery import OutboxWorker
 from bot.demo import seed_demo_if_empty
 from bot.http import Plugin, add_background_task, create_app, keys
+from bot.scheduler import install_scheduler
 from bot.webchat import install as install_webchat
 from storage.clock import Clock
 
@@ -55,9 +56,9 @@ def channel_plugins(settings: Settings) -> list[Plugin]:
 def build_app(
     settings: Settings, *, clock: Clock | None = None, plugins: Sequence[Plugin] | None = None
 ) -> web.Application:
-    """The full service app: demo seed first, then the channel plugins, then the outbox worker."""
+    """The full service app: demo seed first, then the channel plugins, the outbox worker and the scheduler."""
     chosen = channel_plugins(settings) if plugins is None else list(plugins)
-    return create_app(settings, clock=clock, plugins=[seed_demo, *chosen, install_outbox_worker])
+    return create_app(settings, clock=clock, plugins=[seed_demo, *chosen, install_outbox_worker, install_scheduler])
 
 
 def seed_demo(app: web.Application) -> None:
