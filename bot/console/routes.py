@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.console.dashboard import install_dashboard
 from bot.console.login import login_form, login_submit, logout
 from bot.console.pages import STATIC_DIR, setup_templates
 
@@ -16,4 +17,5 @@ def install(app: web.Application) -> None:
     app.router.add_get("/console/login", login_form, name="console_login")
     app.router.add_post("/console/login", login_submit, name="console_login_post")
     app.router.add_post("/console/logout", logout, name="console_logout")
+    install_dashboard(app)
     app.router.add_static("/console/static/", STATIC_DIR, name="console_static")
