@@ -110,7 +110,7 @@ def ticket_jobs(ticket: Ticket, policy: Policy, now: datetime) -> list[JobSpec]:
             JobSpec("result_notice", f"result:{ticket.id}:{stamp(ticket.resolved_at)}", ticket.resolved_at, base)
         )
     if status is Status.CLOSED and ticket.closed_at is not None:
-        when = callback_due(ticket, policy)
+        when = callback_due(ticket, policy, now)
         if when is not None:
             specs.append(
                 JobSpec(

@@ -28,17 +28,20 @@ def callback_kind(ticket: Ticket, policy: Policy) -> str:
     return policy.reports.callback_kind(ticket.type, ticket.category)
 
 
-def callback_due(ticket: Ticket, policy: Policy) -> datetime | None:
+def callback_due(ticket: Ticket, policy: Policy, now: datetime) -> datetime | None:
     """When the questionnaire of a closed ticket should go out (first callback slot after the kind's earliest
-    day), or None when the policy's callback rate leaves this ticket out."""
+    day), or None when the policy's callback rate leaves this ticket out or its latest day passed before `now`
+    (tickets closed long before the scheduler first saw them are not called back)."""
     if ticket.closed_at is None:
         return None
     kind = callback_kind(ticket, policy)
     rate = policy.callbacks.rate.get(kind, 0.0)
     if rate <= 0 or (rate < 1 and zlib.crc32(f"callback:{ticket.id}".encode()) % 10_000 >= rate * 10_000):
         return None
-    earliest_days = policy.callbacks.delay_days.get(kind, policy.callbacks.delay_days.get("other", (0, 7)))[0]
-    return policy.next_callback_slot(ticket.closed_at + timedelta(days=earliest_days))
+    earliest, latest = policy.callbacks.delay_days.get(kind, policy.callbacks.delay_days.get("other", (0, 7)))
+    if now > ticket.closed_at + timedelta(days=max(latest, 1)):
+        return None
+    return policy.next_callback_slot(ticket.closed_at + timedelta(days=earliest))
 
 
 async def callback_answered(session: AsyncSession, ticket: Ticket) -> bool:

@@ -173,3 +173,11 @@ async def test_one_reminder_when_unanswered(db: Database, clock: FrozenClock, es
     assert [(m.created_at.astimezone(SHANGHAI), m.ticket_id) for m in reminders] == [(local(24, 10), ticket_id)]
     assert "还差几个问题" in reminders[0].payload["text"]
     assert len(await outbox(db, kind="callback")) == 1
+
+
+async def test_tickets_closed_long_before_are_not_called_back(db: Database, clock: FrozenClock, estate: Estate) -> None:
+    clock.set(local(1, 10, 0))
+    await close(db, clock, estate)  # a complaint (callback within 3 days) closed before the scheduler ran
+    clock.set(local(10, 10, 0))
+    await Driver(db, clock).until(local(12, 18, 0))
+    assert await questionnaires(db) == []
