@@ -26,6 +26,15 @@ FILE_SUFFIX: Final = "_FILE"
 DEFAULT_VOSK_MODEL: Final = Path("models") / "vosk-model-small-cn-0.22"
 #: Accepted values of WUYE_ASR_ENGINE.
 ASR_ENGINES: Final = ("vosk", "http", "off")
+#: Departments that may have a WeCom group robot (WUYE_WECOM_ROBOT_<DEPARTMENT>); storage.vocabulary.Department.
+WECOM_ROBOT_DEPARTMENTS: Final = (
+    "service_centre",
+    "engineering",
+    "environment",
+    "security",
+    "general_admin",
+    "management",
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,14 @@ class Settings:
     wecom_token: str | None = field(default=None, repr=False)
     wecom_aes_key: str | None = field(default=None, repr=False)
     wecom_api_url: str = "https://qyapi.weixin.qq.com"
+    wecom_max_skew_seconds: int = 300  # callbacks whose timestamp is further from now are refused
+    # Group robot webhook keys, one per department (a wecom staff group `robot:<department>` posts there).
+    wecom_robot_service_centre: str | None = field(default=None, repr=False)
+    wecom_robot_engineering: str | None = field(default=None, repr=False)
+    wecom_robot_environment: str | None = field(default=None, repr=False)
+    wecom_robot_security: str | None = field(default=None, repr=False)
+    wecom_robot_general_admin: str | None = field(default=None, repr=False)
+    wecom_robot_management: str | None = field(default=None, repr=False)
     asr_engine: str = "vosk"  # vosk (local model), http (a speech service at asr_url) or off
     vosk_model: Path | None = None
     asr_url: str | None = None
@@ -113,7 +130,10 @@ class SettingsReport:
 
 # --- how each field is read --------------------------------------------------------------------------------------
 
-_SECRETS: Final = frozenset({"telegram_token", "telegram_secret", "wecom_secret", "wecom_token", "wecom_aes_key"})
+_SECRETS: Final = frozenset(
+    {"telegram_token", "telegram_secret", "wecom_secret", "wecom_token", "wecom_aes_key"}
+    | {f"wecom_robot_{department}" for department in WECOM_ROBOT_DEPARTMENTS}
+)
 _TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _AES_KEY = re.compile(r"^[A-Za-z0-9+/]{43}$")
 
@@ -234,6 +254,7 @@ _PARSERS: Final[dict[str, Callable[[Any], Any]]] = {
     "telegram_secret": _matching(_TELEGRAM_SECRET, "1-256 characters of A-Z a-z 0-9 _ -"),
     "wecom_aes_key": _matching(_AES_KEY, "a 43-character EncodingAESKey"),
     "wecom_agent_id": _matching(re.compile(r"^[0-9]+$"), "a numeric AgentId"),
+    "wecom_max_skew_seconds": _positive_int,
     "asr_engine": _choice,
     "demo": _bool,
     "console_session_hours": _positive_int,
@@ -382,7 +403,9 @@ def _wecom(settings: Settings) -> ChannelStatus:
     missing = _missing(settings, "wecom_corp_id", "wecom_agent_id", "wecom_secret", "wecom_token", "wecom_aes_key")
     if missing:
         return ChannelStatus("wecom", False, f"{', '.join(missing)} not set")
-    return ChannelStatus("wecom", True, f"app {settings.wecom_agent_id} of {settings.wecom_corp_id}")
+    robots = [name for name in WECOM_ROBOT_DEPARTMENTS if getattr(settings, f"wecom_robot_{name}")]
+    detail = f"app {settings.wecom_agent_id} of {settings.wecom_corp_id}; callback /wecom/callback"
+    return ChannelStatus("wecom", True, detail + f"; group robots: {', '.join(robots) or 'none'}")
 
 
 def _voice(settings: Settings) -> ChannelStatus:

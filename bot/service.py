@@ -22,6 +22,7 @@ from bot.demo import seed_demo_if_empty
 from bot.http import Plugin, add_background_task, create_app, keys
 from bot.scheduler import install_scheduler
 from bot.webchat import install as install_webchat
+from bot.wecom import install as install_wecom
 from storage.clock import Clock
 
 __all__ = ["StartError", "build_app", "channel_plugins", "install_outbox_worker", "run_service", "seed_demo", "serve"]
@@ -50,6 +51,8 @@ def channel_plugins(settings: Settings) -> list[Plugin]:
     (the web chat registers `/`), put a sender in `app[keys.SENDERS]` and add background tasks.
     """
     plugins: list[Plugin] = [install_webchat, install_console]
+    if settings.wecom_corp_id:
+        plugins.append(install_wecom)
     return plugins
 
 
