@@ -98,9 +98,14 @@ async def site(tmp_path: Path, sqlite_template: Path, clock: FrozenClock) -> Asy
     staff: dict[str, int] = {}
     async with maker() as session, session.begin():
         await ensure_demo(session, now=clock.now())
+        hashed = None
         for login, name in LOGINS.items():
             member = await session.scalar(select(Staff).where(Staff.name == name))
-            await set_password(session, staff_id=member.id, login=login, password=PASSWORD, now=clock.now())
+            if hashed is None:  # argon2 is slow on purpose: hash once, give everyone the same password
+                hashed = (
+                    await set_password(session, staff_id=member.id, login=login, password=PASSWORD, now=clock.now())
+                ).password_hash
+            member.login, member.password_hash = login, hashed
             staff[login] = member.id
     settings = Settings(database_url=f"sqlite+aiosqlite:///{path}", data_dir=tmp_path / "data")
     try:
