@@ -150,7 +150,10 @@ class WeComSender:
     ) -> dict[str, Any]:
         """Replace the card in place with a response code; when none works, send the card again."""
         task_id = self.tasks.current(str(previous["task"]))
-        code = self.tasks.take(task_id) or (previous.get("code") if task_id == previous["task"] else None)
+        known = self.tasks.knows(task_id)
+        code = self.tasks.take(task_id)
+        if code is None and not known:  # sent before a restart: try the code from sending, once
+            code = previous.get("code")
         if code:
             try:
                 await self.client.update_template_card(

@@ -25,6 +25,7 @@ class CardTasks:
     def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._codes: dict[str, tuple[str, float]] = {}
         self._moved: dict[str, str] = {}
+        self._known: dict[str, None] = {}  # tasks this process has seen (ordered, bounded)
         self._monotonic = monotonic
 
     def current(self, task_id: str) -> str:
@@ -39,17 +40,29 @@ class CardTasks:
         """A fresh code for the task (from sending the card, or from a click on it)."""
         if not code:
             return
+        self._remember(task_id)
         self._codes.pop(task_id, None)
         self._codes[task_id] = (code, self._monotonic() + CODE_LIFETIME_SECONDS)
         while len(self._codes) > MAX_TASKS:
             self._codes.pop(next(iter(self._codes)))
 
+    def knows(self, task_id: str) -> bool:
+        """True when this process has seen a code of the task (so the code from sending may be used up)."""
+        return self.current(task_id) in self._known
+
     def take(self, task_id: str) -> str | None:
         """Use up the freshest code of the card (following moves); None when there is none."""
-        found = self._codes.pop(self.current(task_id), None)
+        task_id = self.current(task_id)
+        found = self._codes.pop(task_id, None)
+        self._remember(task_id)
         if found is None or found[1] <= self._monotonic():
             return None
         return found[0]
+
+    def _remember(self, task_id: str) -> None:
+        self._known[task_id] = None
+        while len(self._known) > MAX_TASKS:
+            self._known.pop(next(iter(self._known)))
 
     def moved(self, old_task_id: str, new_task_id: str, code: str) -> None:
         """The card was sent again as `new_task_id` (its old code was gone)."""
