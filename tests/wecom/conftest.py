@@ -45,6 +45,7 @@ class World:
     app: web.Application
     technician_id: int
     network: SlowNetwork
+    server: TestServer
 
 
 @dataclass
@@ -140,6 +141,7 @@ async def world(
             app,
             technician_id,
             network,
+            server,
         )
     finally:
         await server.close()

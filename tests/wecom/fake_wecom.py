@@ -6,6 +6,7 @@ response codes work once, task ids are unique, messages over the per-member and 
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import secrets
@@ -54,6 +55,7 @@ class FakeWeCom:
     refused: list[dict[str, Any]] = field(default_factory=list)
     uploads: list[tuple[str, bytes]] = field(default_factory=list)
     token_calls: int = 0
+    media_delay: float = 0.0  # seconds media/get takes (a slow download)
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     crypto: WeComCrypto = field(default_factory=lambda: WeComCrypto(TOKEN, AES_KEY, CORP_ID))
 
@@ -193,6 +195,7 @@ class FakeWeCom:
     async def _media_get(self, request: web.Request) -> web.StreamResponse:
         if (error := self._token_error(request)) is not None:
             return error
+        await asyncio.sleep(self.media_delay)
         found = self.media.get(request.query.get("media_id", ""))
         if found is None:
             return _error(40007, "invalid media_id")

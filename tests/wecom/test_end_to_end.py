@@ -3,6 +3,8 @@ and SQLite handle them, the real outbox worker sends through the fake's API."""
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import func, select
 
 from storage.attachments.models import Attachment
@@ -140,3 +142,15 @@ async def test_rows_of_the_outbox_name_the_wecom_group(world: World) -> None:
     await world.wecom.text(RESIDENT, "卫生间马桶漏水 3-2-502 13812345678")
     await settled(world)
     assert all(row.channel == "wecom" for row in await outbox(world.sessions))
+
+
+async def test_the_answer_comes_at_once_and_shutdown_waits_for_the_handling(world: World) -> None:
+    world.fake.media_delay = 1.0
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    assert await world.wecom.image(RESIDENT, JPEG) == [200]
+    assert loop.time() - started < 0.8  # acknowledged before the download finished
+    await world.server.close()  # shutdown: waits for the callback being handled
+    async with world.sessions() as session:
+        photos = list(await session.scalars(select(Attachment).where(Attachment.kind == "photo")))
+    assert len(photos) == 1
