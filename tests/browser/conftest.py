@@ -16,7 +16,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -55,6 +56,10 @@ def _missing() -> str | None:
     except ImportError:
         return "selenium is not installed: pip install -e '.[dev]'"
     return None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _free_port() -> int:
@@ -104,10 +109,25 @@ class LiveService:
             time.sleep(0.1)
         raise RuntimeError(f"the service did not become ready in {START_TIMEOUT:.0f} s\n{self.output.getvalue()}")
 
-    def call(self, make: Callable[[], Any], timeout: float = 30.0) -> Any:
-        """Run the coroutine `make()` on the service's loop (e.g. a database query) and return its result."""
-        assert self._loop is not None
-        return asyncio.run_coroutine_threadsafe(make(), self._loop).result(timeout)
+    def give_login(self, name: str, login: str, password: str) -> None:
+        """Give the staff member called `name` a console login (as `wuye staff set-login` would)."""
+        from sqlalchemy import select
+
+        from storage.db import create_engine, create_sessionmaker
+        from storage.staff.auth import set_password
+        from storage.staff.models import Staff
+
+        async def give() -> None:
+            engine = create_engine(self.settings.database_url)
+            try:
+                async with create_sessionmaker(engine)() as session, session.begin():
+                    staff_id = await session.scalar(select(Staff.id).where(Staff.name == name))
+                    assert staff_id is not None, f"no staff member {name!r} in the demo"
+                    await set_password(session, staff_id=staff_id, login=login, password=password, now=_now())
+            finally:
+                await engine.dispose()
+
+        asyncio.run(give())
 
     def close(self) -> None:
         """Stop it as SIGTERM would, and wait for the clean shutdown."""

@@ -18,6 +18,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 #: Seconds to wait for the bot or a page to show something.
 WAIT = 15
+#: The console login the test gives the demo plumber (the demo has staff, but no passwords).
+STAFF_LOGIN = "zhang"
+STAFF_PASSWORD = "browser-test-42"
+STAFF_NAME = "演示-张师傅"
+
+
+def _redrawn() -> tuple[type[Exception], ...]:
+    """What a wait shrugs off while a page navigates or redraws under it."""
+    try:
+        from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    except ImportError:  # the conftest skips every test without selenium
+        return ()
+    return (NoSuchElementException, StaleElementReferenceException)
+
+
+_REDRAWN = _redrawn()
 
 
 def scene_png(width: int = 160, height: int = 120) -> bytes:
@@ -67,7 +83,7 @@ class Chat:
             return text if all(needle in text for needle in needles) else False
 
         try:
-            return str(WebDriverWait(self.driver, WAIT).until(shown))
+            return str(WebDriverWait(self.driver, WAIT, ignored_exceptions=_REDRAWN).until(shown))
         except Exception as error:  # TimeoutException: say what was on screen
             raise AssertionError(f"{needles} never appeared; the chat shows:\n{self.transcript()}") from error
 
@@ -92,7 +108,7 @@ class Chat:
             return found[-1] if found else False
 
         try:
-            WebDriverWait(self.driver, WAIT).until(button).click()
+            WebDriverWait(self.driver, WAIT, ignored_exceptions=_REDRAWN).until(button).click()
         except Exception as error:
             raise AssertionError(f"no button {label!r}; the chat shows:\n{self.transcript()}") from error
 
@@ -109,9 +125,103 @@ class Chat:
         return [i for i in images if self.driver.execute_script("return arguments[0].naturalWidth", i)]
 
 
-def screenshot(driver: Any, artifacts: Path, name: str) -> Path:
-    """Save a screenshot of the whole page and print where it is."""
+class Console:
+    """The staff member's side: the console pages in the same browser (cookies are per path, so both live)."""
+
+    def __init__(self, driver: Any, url: str) -> None:
+        self.driver = driver
+        self.url = url
+
+    def body(self) -> str:
+        from selenium.webdriver.common.by import By
+
+        return str(self.driver.find_element(By.TAG_NAME, "body").text)
+
+    def wait_for(self, *needles: str) -> str:
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        def shown(_: Any) -> str | bool:
+            text = self.body()
+            return text if all(needle in text for needle in needles) else False
+
+        try:
+            return str(WebDriverWait(self.driver, WAIT, ignored_exceptions=_REDRAWN).until(shown))
+        except Exception as error:
+            raise AssertionError(f"{needles} never appeared on {self.driver.current_url}:\n{self.body()}") from error
+
+    def sign_in(self, login: str, password: str) -> None:
+        from selenium.webdriver.common.by import By
+
+        self.driver.get(self.url + "/console/login")
+        self.driver.find_element(By.NAME, "login").send_keys(login)
+        self.driver.find_element(By.NAME, "password").send_keys(password)
+        self.driver.find_element(By.CSS_SELECTOR, "form[action='/console/login'] button[type=submit]").click()
+        self.wait_for("退出登录")
+
+    def open_queue(self) -> None:
+        self.driver.get(self.url + "/console/")
+        self.wait_for("工单队列")
+
+    def open_ticket(self, number: str) -> None:
+        from selenium.webdriver.common.by import By
+
+        self.driver.find_element(By.LINK_TEXT, number).click()
+        self.wait_for(number, "处理")
+
+    def loaded_photos(self) -> int:
+        """How many photos on the page loaded (naturalWidth > 0), once every one has finished loading."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        images = self.driver.find_elements(By.CSS_SELECTOR, ".photos img")
+        script = "return arguments[0].complete"
+        WebDriverWait(self.driver, WAIT).until(lambda d: all(d.execute_script(script, i) for i in images))
+        return sum(1 for i in images if self.driver.execute_script("return arguments[0].naturalWidth > 0", i))
+
+    def can(self, verb: str) -> bool:
+        from selenium.webdriver.common.by import By
+
+        return bool(self.driver.find_elements(By.ID, f"form-{verb}"))
+
+    def act(self, verb: str, **fields: str) -> None:
+        """Fill and submit the action form `verb`, then wait for the page it leads to."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        form = self.driver.find_element(By.ID, f"form-{verb}")
+        for name, value in fields.items():
+            form.find_element(By.NAME, name).send_keys(value)
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        WebDriverWait(self.driver, WAIT, ignored_exceptions=_REDRAWN).until(expected_conditions.staleness_of(form))
+
+    def dashboard(self) -> dict[str, str]:
+        """Open the dashboard (defaults: the staff member's community, this month); its headline figures by key."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        self.driver.get(self.url + "/console/dashboard")
+        self.wait_for("服务质量仪表盘")
+        WebDriverWait(self.driver, WAIT, ignored_exceptions=_REDRAWN).until(  # every chart image loaded
+            lambda d: all(
+                d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image)
+                for image in d.find_elements(By.CSS_SELECTOR, ".chart img")
+            )
+        )
+        return {
+            tile.get_attribute("data-key"): tile.find_element(By.CLASS_NAME, "kpi-value").text
+            for tile in self.driver.find_elements(By.CSS_SELECTOR, ".kpi")
+        }
+
+
+def screenshot(driver: Any, artifacts: Path, name: str, *, full: bool = False) -> Path:
+    """Save a screenshot of the window (`full`: grown to the whole page first) and print where it is."""
     path = artifacts / f"{name}.png"
+    if full:
+        width, chrome, height = driver.execute_script(
+            "return [window.outerWidth, window.outerHeight - window.innerHeight, document.documentElement.scrollHeight]"
+        )
+        driver.set_window_size(width, height + chrome)
     driver.save_screenshot(str(path))
     print(f"screenshot: {path}")
     return path
@@ -122,10 +232,12 @@ def test_a_repair_from_the_web_chat_to_the_dashboard(
 ) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
+    service.give_login(STAFF_NAME, STAFF_LOGIN, STAFF_PASSWORD)
     photo = tmp_path / "漏水.png"
     photo.write_bytes(scene_png())
     chat = Chat(driver, service.url)
-    driver.set_window_size(430, 900)  # a phone, as most residents use it
+    driver.set_window_size(430, 900)  # the resident's window: a phone, as most residents use it
+    resident_window = driver.current_window_handle
     chat.open()
 
     # The resident: describe, give the phone, send a photo, confirm.
@@ -135,7 +247,7 @@ def test_a_repair_from_the_web_chat_to_the_dashboard(
     chat.wait_for("照片")
     chat.send_photo(photo)
     chat.wait_for("已收到第1张照片")
-    WebDriverWait(driver, WAIT).until(lambda _: chat.thumbnails())  # the photo shows as a loaded thumbnail
+    WebDriverWait(driver, WAIT, ignored_exceptions=_REDRAWN).until(lambda _: chat.thumbnails())
     screenshot(driver, artifacts, "1-chat-photo")
     chat.press("照片发完了")
     chat.wait_for("照片：1张", "3-2-502")
@@ -145,4 +257,35 @@ def test_a_repair_from_the_web_chat_to_the_dashboard(
     assert found, done
     number = found.group(0)
     screenshot(driver, artifacts, "2-chat-reported")
-    assert number
+
+    # The technician, in a window of their own: sign in, find the ticket in the queue, accept and complete it.
+    driver.switch_to.new_window("window")
+    driver.set_window_size(1366, 900)
+    console = Console(driver, service.url)
+    console.sign_in(STAFF_LOGIN, STAFF_PASSWORD)
+    console.open_queue()
+    assert "138****5678" in console.body()  # not yet theirs: the phone number is masked
+    screenshot(driver, artifacts, "3-console-queue")
+    console.open_ticket(number)
+    assert console.loaded_photos() == 1  # the resident's photo is on the ticket
+    console.act("accept")
+    if console.can("arrive"):
+        console.act("arrive")
+    console.act("resolve", work_done="更换了厨房水管接头")
+    console.wait_for("待住户确认")
+    screenshot(driver, artifacts, "4-console-ticket", full=True)
+
+    # The resident's page, still open, gets the confirm request by itself; the resident confirms.
+    driver.switch_to.window(resident_window)
+    chat.wait_for(f"您的工单 {number} 已处理完成")
+    chat.press("确认完成")
+    chat.wait_for(f"感谢您的确认，工单 {number} 已完成")
+    screenshot(driver, artifacts, "5-chat-confirmed")
+
+    # The dashboard counts it: one ticket reported this month, completed, and confirmed by the resident.
+    driver.switch_to.new_window("window")
+    driver.set_window_size(1366, 900)
+    figures = console.dashboard()
+    assert figures["tickets.created"] == "1" and figures["tickets.completed"] == "1", figures
+    assert figures["rate.completion"] == "100.0%" and figures["rate.confirmation"] == "100.0%", figures
+    screenshot(driver, artifacts, "6-console-dashboard", full=True)

@@ -19,12 +19,29 @@
 
   function scrollDown() { messages.scrollTop = messages.scrollHeight; }
 
+  // Ticket numbers (BX-20261123-0001) never break across lines; everything else is plain text nodes.
+  var TICKET_NUMBER = /[A-Z]{2,4}-\d{8}-\d{3,6}/g;
+
+  function appendText(box, text) {
+    var last = 0;
+    text.replace(TICKET_NUMBER, function (number, at) {
+      box.appendChild(document.createTextNode(text.slice(last, at)));
+      var span = document.createElement("span");
+      span.className = "nowrap";
+      span.textContent = number;
+      box.appendChild(span);
+      last = at + number.length;
+      return number;
+    });
+    box.appendChild(document.createTextNode(text.slice(last)));
+  }
+
   function bubble(cls, text) {
     var row = document.createElement("div");
     row.className = "msg " + cls;
     var box = document.createElement("div");
     box.className = "bubble";
-    box.textContent = text;  // white-space: pre-wrap keeps the line breaks; never innerHTML
+    appendText(box, text);  // white-space: pre-wrap keeps the line breaks; never innerHTML
     row.appendChild(box);
     return row;
   }
