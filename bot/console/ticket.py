@@ -16,7 +16,7 @@ from aiohttp import web
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.console.access import may_see
+from bot.console.access import may_see, sees_full_phone
 from bot.console.auth import current_staff, redirect, staff_required
 from bot.console.forms import FormRefused, read_form
 from bot.console.labels import ACTION_LABELS, DEADLINE_LABELS, STATUS_LABELS, label
@@ -26,6 +26,7 @@ from bot.http import keys
 from dialogs import staff_action
 from dialogs.staff_work import StaffVerb
 from dialogs.wording import default_wording
+from nlu.phone import find_phones, mask_phone
 from storage.attachments import SIZE_LIMITS, Attachment, FileStore, attachments_of, sniff
 from storage.attachments.service import add_attachment
 from storage.communities.models import Community
@@ -140,7 +141,7 @@ async def _detail_page(
         people = {s.id: s for s in await list_staff(session, community_id=ticket.community_id, include_inactive=True)}
         events = await ticket_events(session, ticket.id)
         photos = [a for a in await attachments_of(session, ticket.id) if a.kind == "photo"]
-        conversation = await _conversation(session, ticket, now)
+        conversation = await _conversation(session, ticket, now, mask=not sees_full_phone(staff, ticket))
         verbs = await allowed_verbs(session, staff, ticket)
     due = next_deadline(ticket)
 
@@ -183,8 +184,11 @@ async def _detail_page(
     return await render(request, "ticket.html", context, status=status)
 
 
-async def _conversation(session: AsyncSession, ticket: Ticket, now: datetime) -> list[ChatLine]:
-    """The resident's messages and the bot's replies on their chats, from the intake to shortly after the end."""
+async def _conversation(session: AsyncSession, ticket: Ticket, now: datetime, *, mask: bool) -> list[ChatLine]:
+    """The resident's messages and the bot's replies on their chats, from the intake to shortly after the end.
+
+    With `mask`, phone numbers in the texts are masked like the ticket's own number.
+    """
     if ticket.resident_id is None:
         return []
     chats = list(
@@ -216,7 +220,16 @@ async def _conversation(session: AsyncSession, ticket: Ticket, now: datetime) ->
         ChatLine(m.created_at, "bot", str(m.payload.get("text") or "")) for m in outbound if m.payload.get("text")
     ]
     lines.sort(key=lambda line: line.at)
+    if mask:
+        lines = [ChatLine(line.at, line.who, masked_text(line.text)) for line in lines]
     return lines[-MAX_MESSAGES:]
+
+
+def masked_text(text: str) -> str:
+    """`text` with every phone number in it masked."""
+    for digits, start, end in sorted(find_phones(text), key=lambda found: -found[1]):
+        text = text[:start] + mask_phone(digits) + text[end:]
+    return text
 
 
 def _inbound_text(payload: dict[str, Any]) -> str:
