@@ -1,9 +1,10 @@
-"""`wuye staff add|list|set-duty|link|deactivate`: manage staff members."""
+"""`wuye staff add|list|set-duty|link|deactivate|set-login`: manage staff members."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -22,6 +23,7 @@ from storage.staff import (
     list_staff,
     set_on_duty,
 )
+from storage.staff.auth import set_password
 from storage.vocabulary import Department, StaffRole
 
 
@@ -58,6 +60,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     link.add_argument("--channel", required=True, choices=["telegram", "wecom", "webchat"])
     link.add_argument("--external-id", required=True)
     link.set_defaults(handler=lambda args: _run(args, _link))
+
+    login = commands.add_parser(
+        "set-login",
+        help="give a staff member a web console login; the password is read from stdin or asked for (never argv)",
+    )
+    login.add_argument("staff_id", type=int)
+    login.add_argument("login", help="login name: 3-64 of a-z 0-9 . _ -")
+    login.set_defaults(handler=_set_login)
 
     leave = commands.add_parser("deactivate", help="someone left; their history stays")
     leave.add_argument("staff_id", type=int)
@@ -121,6 +131,26 @@ async def _link(session: AsyncSession, args: argparse.Namespace) -> None:
 async def _deactivate(session: AsyncSession, args: argparse.Namespace) -> None:
     staff = await deactivate_staff(session, staff_id=args.staff_id, now=SystemClock().now())
     print(f"staff {staff.id} deactivated")
+
+
+def _set_login(args: argparse.Namespace) -> int:
+    """Read the password (a prompt on a terminal, else the first line of stdin), then store its hash."""
+    if sys.stdin.isatty():
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            print("error: the two passwords differ", file=sys.stderr)
+            return 1
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    args.password = password
+    return _run(args, _store_login)
+
+
+async def _store_login(session: AsyncSession, args: argparse.Namespace) -> None:
+    staff = await set_password(
+        session, staff_id=args.staff_id, login=args.login, password=args.password, now=SystemClock().now()
+    )
+    print(f"staff {staff.id} ({staff.name}) can sign in to /console/ as {staff.login}; earlier sessions ended")
 
 
 def _line(staff: Staff) -> str:
