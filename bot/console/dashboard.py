@@ -211,11 +211,27 @@ def _context(
     context.update(
         tiles=[(key, *by_key[key]) for key in TILES if key in by_key],
         rows=[row for row in rows if row[0] not in ("community", "month")],
-        charts=[(name, w(title), f"{DASHBOARD_PATH}/charts/{name}.png?{query}") for name, title in CHART_NAMES.items()],
+        charts=[
+            (name, w(title), f"{DASHBOARD_PATH}/charts/{name}.png?{query}" if _has_data(name, report) else None)
+            for name, title in CHART_NAMES.items()
+        ],
         target=by_key.get("rate.satisfaction_target", ("", ""))[1],
         as_of=report.as_of.astimezone(ZoneInfo(report.timezone)).strftime("%Y-%m-%d %H:%M"),
     )
     return context
+
+
+def _has_data(chart: str, report: MonthlyReport) -> bool:
+    """True when the chart would draw something; the page shows 暂无数据 in place of an empty chart."""
+    if chart == "satisfaction":
+        return any(day.satisfaction_rate is not None for day in report.daily)
+    if chart == "categories":
+        return report.counts.created > 0
+    if chart == "deadlines":
+        return any(
+            getattr(u, step).rate is not None for u in report.deadlines for step in ("respond", "arrive", "resolve")
+        )
+    return any(report.feedback.values())
 
 
 def _month_label(month: str) -> str:
