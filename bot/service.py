@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.config import Settings
 from bot.console import install as install_console
 from bot.delivery import OutboxWorker
-from bot.demo import seed_demo_if_empty
+from bot.demo import DEMO_LOGINS_FILE, demo_logins, seed_demo_if_empty, write_demo_logins
 from bot.http import Plugin, add_background_task, create_app, keys
 from bot.scheduler import install_scheduler
 from bot.webchat import install as install_webchat
@@ -70,14 +70,19 @@ def seed_demo(app: web.Application) -> None:
         return
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
+        settings = app[keys.SETTINGS]
         async with app[keys.SESSIONMAKER]() as session, session.begin():
             community = await seed_demo_if_empty(session, now=app[keys.CLOCK].now())
+            logins = await demo_logins(session, community, now=app[keys.CLOCK].now()) if community else []
         if community is not None:
             _log.info(
                 "created the demo community %s (code %s); WUYE_DEMO=false turns this off",
                 community.name,
                 community.code,
             )
+        if logins:
+            path = write_demo_logins(settings.data_dir, logins, console_url=f"{settings.public_url}console/")
+            _log.info("demo console accounts written to %s", path)
         yield
 
     app.cleanup_ctx.append(lifetime)
@@ -124,6 +129,9 @@ async def serve(settings: Settings, stop: asyncio.Event, *, out: TextIO = sys.st
                 "another program may use this port; set WUYE_HTTP_PORT to a free one",
             ) from error
         print(f"wuye-desk is running: open {settings.public_url}", file=out)
+        print(f"  staff console: {settings.public_url}console/", file=out)
+        if settings.demo and (settings.data_dir / DEMO_LOGINS_FILE).exists():
+            print(f"  demo console logins: {settings.data_dir / DEMO_LOGINS_FILE}", file=out)
         for channel in settings.channels():
             print(f"  {channel}", file=out)
         print("Press Ctrl-C to stop.", file=out, flush=True)
