@@ -70,6 +70,32 @@ async def release_claims(session: AsyncSession, *, message_ids: Collection[int],
     )
 
 
+async def defer_claim(
+    session: AsyncSession, *, message_id: int, worker: str, now: datetime, seconds: float, error: str
+) -> bool:
+    """Give a claimed message back to try after `seconds`, without counting the try (a flood limit, an outage).
+
+    Returns False when `worker` no longer holds the message (its lease ran out and another took it).
+    """
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == OutboxStatus.SENDING.value,
+            OutboxMessage.claimed_by == worker,
+        )
+        .values(
+            status=OutboxStatus.PENDING.value,
+            attempts=OutboxMessage.attempts - 1,
+            claimed_by=None,
+            lease_until=None,
+            next_try_at=now + timedelta(seconds=seconds),
+            last_error=error[:2000],
+        )
+    )
+    return bool(result.rowcount)
+
+
 async def record_failure(
     session: AsyncSession,
     *,

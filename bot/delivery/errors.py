@@ -8,12 +8,28 @@ class DeliveryError(Exception):
 
 
 class RetryLater(DeliveryError):
-    """Not delivered now; try again after at least `seconds` (flood limit, channel down, network error)."""
+    """Not delivered now; try again after at least `seconds` (flood limit, channel down, network error).
 
-    def __init__(self, seconds: float = 0.0, reason: str = "") -> None:
+    `counted=False` says the message is not at fault (a flood limit, the channel is down): the try does
+    not count towards the message's `max_attempts`, so a long outage never kills a message.
+    """
+
+    def __init__(self, seconds: float = 0.0, reason: str = "", *, counted: bool = True) -> None:
         super().__init__(reason or f"retry after {seconds:g} s")
         self.seconds = max(0.0, float(seconds))
         self.reason = reason
+        self.counted = counted
+
+
+class ChannelUnavailable(RetryLater):
+    """The channel itself is unreachable (connection refused, 5xx): pause the whole channel for `seconds`.
+
+    The message is given back uncounted, and the worker claims nothing of this channel until the pause
+    ends, then tries again; so after an outage everything goes out, in order, within one pause.
+    """
+
+    def __init__(self, seconds: float, reason: str = "") -> None:
+        super().__init__(seconds, reason, counted=False)
 
 
 class PermanentFailure(DeliveryError):

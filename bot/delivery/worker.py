@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from contextlib import suppress
 from typing import Final
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.delivery.claims import claim_sendable, record_failure, release_claims
-from bot.delivery.errors import PermanentFailure, RetryLater
+from bot.delivery.claims import claim_sendable, defer_claim, record_failure, release_claims
+from bot.delivery.errors import ChannelUnavailable, PermanentFailure, RetryLater
 from bot.delivery.sender import ChannelSender
 from bot.metrics import Metrics
 from storage.clock import Clock
@@ -23,6 +23,8 @@ __all__ = ["OutboxWorker"]
 
 #: How long the worker waits after a database error before it tries again, in seconds.
 ERROR_PAUSE_SECONDS: Final = 5.0
+#: How many messages `run_forever` has in flight at once (each to a different recipient).
+DEFAULT_CONCURRENCY: Final = 32
 
 _log = logging.getLogger(__name__)
 
@@ -32,6 +34,8 @@ class OutboxWorker:
 
     Only channels in `senders` are claimed: messages for other channels stay pending until a sender for
     them exists. A recipient's messages go out one at a time in the order they were written.
+    `run_forever` keeps up to `concurrency` messages in flight, each to a different recipient, so one
+    slow chat (a group's flood limit) never holds up the others; a channel that is down is paused.
     """
 
     def __init__(
@@ -43,6 +47,7 @@ class OutboxWorker:
         *,
         batch_size: int = 20,
         metrics: Metrics | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
         self._sessions = sessionmaker
         self._senders = senders
@@ -50,7 +55,9 @@ class OutboxWorker:
         self.worker_name = worker_name
         self._batch_size = batch_size
         self._metrics = metrics
+        self._concurrency = max(1, concurrency)
         self._wake = asyncio.Event()
+        self._paused_until: dict[str, float] = {}  # channel → loop time its outage pause ends
 
     def wake(self) -> None:
         """Look at the outbox now instead of after the idle pause (call after committing new messages)."""
@@ -61,14 +68,7 @@ class OutboxWorker:
 
         When `stop` is set mid-batch, the message being sent is finished and the rest are given back.
         """
-        channels = sorted(self._senders)
-        if not channels:  # nothing could be sent: do not take the write lock for an empty claim
-            return 0
-        async with self._sessions() as session, session.begin():
-            batch = await claim_sendable(
-                session, worker=self.worker_name, now=self._clock.now(), channels=channels, limit=self._batch_size
-            )
-            await _resolve_edits(session, batch)
+        batch = await self._claim(self._batch_size)
         for index, message in enumerate(batch):
             if stop is not None and stop.is_set():
                 await self._give_back(batch[index:])
@@ -77,29 +77,74 @@ class OutboxWorker:
         return len(batch)
 
     async def run_forever(self, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
-        """Deliver until `stop` is set; pause `idle_seconds` when there is nothing to do (or until `wake()`)."""
+        """Deliver until `stop` is set; pause `idle_seconds` when there is nothing to do (or until `wake()`).
+
+        Up to `concurrency` deliveries run at once; whenever one ends, the recipient's next message may be
+        due, so the worker looks again. On stop, the deliveries in flight are finished.
+        """
         _log.info("outbox worker %s started for channels: %s", self.worker_name, ", ".join(self._senders) or "none")
+        in_flight: set[asyncio.Task[None]] = set()
         while not stop.is_set():
-            pause = idle_seconds
-            try:
-                if await self.run_once(stop):
-                    continue
-            except (SQLAlchemyError, OSError) as error:
-                _log.warning("outbox worker %s: database error, pausing: %s", self.worker_name, error)
-                pause = ERROR_PAUSE_SECONDS
-            await self._pause(stop, pause)
+            pause = min(idle_seconds, self._time_to_unpause())
+            free = self._concurrency - len(in_flight)
+            wanted = min(free, self._batch_size)
+            batch: list[OutboxMessage] = []
+            if wanted > 0:
+                self._wake.clear()
+                try:
+                    batch = await self._claim(wanted)
+                except (SQLAlchemyError, OSError) as error:
+                    _log.warning("outbox worker %s: database error, pausing: %s", self.worker_name, error)
+                    pause = ERROR_PAUSE_SECONDS
+            for message in batch:
+                task = asyncio.create_task(self._deliver_logged(message), name=f"outbox {message.id}")
+                in_flight.add(task)
+                task.add_done_callback(in_flight.discard)
+            if batch and len(batch) == wanted and len(in_flight) < self._concurrency:
+                continue  # the batch was full: more may be due right now
+            await self._pause(stop, pause, in_flight)
+        if in_flight:
+            await asyncio.gather(*in_flight, return_exceptions=True)
         _log.info("outbox worker %s stopped", self.worker_name)
 
-    async def _pause(self, stop: asyncio.Event, seconds: float) -> None:
-        self._wake.clear()
+    async def _claim(self, limit: int) -> list[OutboxMessage]:
+        """Claim up to `limit` sendable messages of the channels that have a sender and are not paused."""
+        now_loop = asyncio.get_running_loop().time()
+        channels = sorted(c for c in self._senders if self._paused_until.get(c, 0.0) <= now_loop)
+        if not channels:  # nothing could be sent: do not take the write lock for an empty claim
+            return []
+        async with self._sessions() as session, session.begin():
+            batch = await claim_sendable(
+                session, worker=self.worker_name, now=self._clock.now(), channels=channels, limit=limit
+            )
+            await _resolve_edits(session, batch)
+        return batch
+
+    def _time_to_unpause(self) -> float:
+        """Seconds until the next paused channel may be tried again (infinity when none is paused)."""
+        now_loop = asyncio.get_running_loop().time()
+        waits = [until - now_loop for until in self._paused_until.values() if until > now_loop]
+        return max(0.0, min(waits)) if waits else float("inf")
+
+    async def _pause(self, stop: asyncio.Event, seconds: float, in_flight: Collection[asyncio.Task[None]] = ()) -> None:
+        """Wait until stop, `wake()`, one of `in_flight` ends, or `seconds` passed."""
+        if self._wake.is_set():
+            self._wake.clear()
+            return
         waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
         try:
-            await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait([*waiters, *in_flight], timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
         finally:
             for waiter in waiters:
                 waiter.cancel()
                 with suppress(asyncio.CancelledError):
                     await waiter
+
+    async def _deliver_logged(self, message: OutboxMessage) -> None:
+        try:
+            await self._deliver(message)
+        except (SQLAlchemyError, OSError) as error:  # the claim's lease runs out and the message is retried
+            _log.warning("outbox %s: outcome not recorded (database error): %s", message.id, error)
 
     async def _deliver(self, message: OutboxMessage) -> None:
         sender = self._senders.get(message.channel)
@@ -110,6 +155,12 @@ class OutboxWorker:
         try:
             ref = await sender.send(message)
         except RetryLater as failure:
+            if isinstance(failure, ChannelUnavailable):
+                until = asyncio.get_running_loop().time() + failure.seconds
+                self._paused_until[message.channel] = max(self._paused_until.get(message.channel, 0.0), until)
+            if not failure.counted:
+                await self._defer(message, failure)
+                return
             retry_after, error = failure.seconds, str(failure)
         except PermanentFailure as failure:
             final, error = True, str(failure) or type(failure).__name__
@@ -156,6 +207,21 @@ class OutboxWorker:
                 self._metrics.messages_out.labels(message.channel).inc()
             else:
                 self._metrics.send_failures.labels(message.channel, str(final).lower()).inc()
+
+    async def _defer(self, message: OutboxMessage, failure: RetryLater) -> None:
+        """Give the message back for `failure.seconds` without counting the try (flood limit, outage)."""
+        async with self._sessions() as session, session.begin():
+            held = await defer_claim(
+                session,
+                message_id=message.id,
+                worker=self.worker_name,
+                now=self._clock.now(),
+                seconds=failure.seconds,
+                error=str(failure),
+            )
+        _log.info("outbox %s to %s:%s deferred: %s", message.id, message.channel, message.recipient, failure)
+        if held and self._metrics is not None:
+            self._metrics.send_failures.labels(message.channel, "false").inc()
 
     async def _give_back(self, messages: list[OutboxMessage]) -> None:
         async with self._sessions() as session, session.begin():
