@@ -3,7 +3,7 @@
 from nlu.analysis import split_problems
 from nlu.labels import CATEGORIES, TIERS, TYPES, URGENCIES
 from nlu.parser import parse, parse_strict
-from nlu.phone import mask_phone
+from nlu.phone import mask_phone, mask_phones_in
 from nlu.request import Cue, ParsedRequest, Place, TimeRange
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Place",
     "TimeRange",
     "mask_phone",
+    "mask_phones_in",
     "parse",
     "parse_strict",
     "split_problems",

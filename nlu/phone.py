@@ -60,6 +60,24 @@ def find_phone(text: str) -> str | None:
     return phones[0][0] if phones else None
 
 
+#: A bare 11-digit mobile number, wherever it stands (masking errs on the side of hiding).
+_PLAIN_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+#: Full-width digits to ASCII, one character for one, so positions found in the copy hold in the original.
+_ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def mask_phones_in(text: str) -> str:
+    """`text` with every mobile number in it masked (138****5678), for group chats and other staff eyes."""
+    ascii_text = text.translate(_ASCII_DIGITS)
+    spans = {(start, end): digits for digits, start, end in find_phones(ascii_text)}
+    for plain in _PLAIN_MOBILE.finditer(ascii_text):  # when in doubt, mask: also numbers right after an address
+        if not any(start <= plain.start() < end for start, end in spans):
+            spans[plain.span()] = plain.group()
+    for (start, end), digits in sorted(spans.items(), reverse=True):
+        text = text[:start] + mask_phone(digits) + text[end:]
+    return text
+
+
 def mask_phone(phone: str) -> str:
     """138****5678: what staff in group chats may see."""
     return phone[:3] + "****" + phone[-4:] if len(phone) == 11 else "****"

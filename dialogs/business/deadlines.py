@@ -17,6 +17,7 @@ from dialogs.business.notices import CRITICAL_ROLES
 from dialogs.messages import Outgoing
 from dialogs.outreach import resident_chats
 from dialogs.wording import Wording
+from nlu.phone import mask_phones_in
 from storage.communities.service import policy_for
 from storage.groups.service import groups_for_department
 from storage.outbox.service import enqueue
@@ -68,7 +69,7 @@ async def escalate_overdue(
         **values,
         status=wording(f"labels.status.{ticket.status}"),
         assignee=assignee.name if assignee else wording("scheduler.no_assignee"),
-        description=ticket.description,
+        description=mask_phones_in(ticket.description),
     )
     stamp = f"{ticket.id}:{step}:{int(due.timestamp())}"
     recipients = await staff_chats(session, [s.id for s in await _role_staff(session, ticket, role)])
@@ -100,7 +101,7 @@ async def realert_critical(
         number=ticket.number,
         minutes=int((now - started).total_seconds() // 60),
         room=room.code if room else wording("staff.unknown_room"),
-        description=ticket.description,
+        description=mask_phones_in(ticket.description),
     )
     staff: list[Staff] = []
     for role in CRITICAL_ROLES:
@@ -171,7 +172,7 @@ async def climb_complaint(session: AsyncSession, ticket: Ticket, *, wording: Wor
         old_tier=old_tier.name,
         new_tier=tier.name,
         due=due,
-        description=ticket.description,
+        description=mask_phones_in(ticket.description),
     )
     owners = await list_staff(session, community_id=ticket.community_id, role=tier.owner_role.value)
     key = f"climb:{ticket.id}:{tier.level}"
@@ -207,7 +208,7 @@ async def hand_to_general_admin(
         number=ticket.number,
         departments=names,
         due=_local(ticket.created_at + policy.complaints.cross_department, policy),
-        description=ticket.description,
+        description=mask_phones_in(ticket.description),
     )
     staff = await list_staff(session, community_id=ticket.community_id, department=owner.value)
     recipients = await staff_chats(session, [s.id for s in staff])

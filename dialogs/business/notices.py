@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.messages import Button, Outgoing, buttons
 from dialogs.wording import Wording
-from nlu.phone import mask_phone
+from nlu.phone import mask_phone, mask_phones_in
 from storage.communities.service import policy_for
 from storage.groups.service import groups_for_department
 from storage.outbox.service import enqueue
@@ -98,15 +98,15 @@ async def ticket_card(
         category=wording(f"labels.category.{ticket.category}"),
         room=room_code or wording("staff.unknown_room"),
         phone=mask_phone(ticket.contact_phone) if ticket.contact_phone else wording("staff.no_phone"),
-        description=ticket.description,
+        description=mask_phones_in(ticket.description),
         due=due.astimezone(policy.timezone).strftime("%m-%d %H:%M") if due else "-",
     )
     if ticket.type == TicketType.COMPLAINT:
         text += "\n" + wording(
             "staff.card_complaint",
             tier=policy.complaints.tiers[ticket.complaint_tier or 1].name,
-            target=ticket.complaint_target or "-",
-            demand=ticket.complaint_demand or "-",
+            target=mask_phones_in(ticket.complaint_target or "-"),
+            demand=mask_phones_in(ticket.complaint_demand or "-"),
         )
     if ticket.status != Status.NEW:
         text += "\n" + await _status_line(session, ticket, wording=wording, timezone=policy.timezone)

@@ -42,6 +42,7 @@ async def test_accept_arrive_complete_edits_the_card_and_keeps_the_resident_info
     ticket = await reported(chat)
     [card] = await chat.outbox("ticket_card")
     assert [b["label"] for b in card.payload["buttons"][0]] == ["接单", "转派"]
+    assert "13812345678" in ticket.description and "13812345678" not in card.payload["text"]  # masked everywhere
 
     outcome = await press(chat, "tg-plumber", f"staff:accept:{ticket.id}")
     assert outcome.ok and outcome.alert == f"已接单：{ticket.number}"

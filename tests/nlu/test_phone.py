@@ -1,7 +1,7 @@
 import pytest
 
 from nlu.normalize import normalize
-from nlu.phone import find_phone, mask_phone
+from nlu.phone import find_phone, mask_phone, mask_phones_in
 
 
 @pytest.mark.parametrize(
@@ -26,3 +26,18 @@ def test_not_mobile_numbers(text: str) -> None:
 
 def test_mask() -> None:
     assert mask_phone("13812345678") == "138****5678"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("卫生间漏水 3-2-502 13812345678", "卫生间漏水 3-2-502 138****5678"),
+        ("电话：138 1234 5678，或者 15900001111", "电话：138****5678，或者 159****1111"),
+        ("打１３８１２３４５６７８找我", "打138****5678找我"),
+        ("1801 159 5806 7241", "1801 159****7241"),
+        ("3-2-502室13812345678", "3-2-502室138****5678"),
+        ("没有电话，房号3-2-502，时间14:30", "没有电话，房号3-2-502，时间14:30"),
+    ],
+)
+def test_masking_every_number_in_a_text(text: str, expected: str) -> None:
+    assert mask_phones_in(text) == expected
