@@ -16,14 +16,19 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import pytest
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+T = TypeVar("T")
 
 #: Debian's browser and its matching driver (packages chromium and chromium-driver).
 CHROMIUM: Final = Path("/usr/bin/chromium")
@@ -109,25 +114,47 @@ class LiveService:
             time.sleep(0.1)
         raise RuntimeError(f"the service did not become ready in {START_TIMEOUT:.0f} s\n{self.output.getvalue()}")
 
+    def in_database(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """Run `work(session)` in one transaction on the service's database (its own engine, from the test thread)."""
+        from storage.db import create_engine, create_sessionmaker
+
+        async def run() -> T:
+            engine = create_engine(self.settings.database_url)
+            try:
+                async with create_sessionmaker(engine)() as session, session.begin():
+                    return await work(session)
+            finally:
+                await engine.dispose()
+
+        return asyncio.run(run())
+
     def give_login(self, name: str, login: str, password: str) -> None:
         """Give the staff member called `name` a console login (as `wuye staff set-login` would)."""
         from sqlalchemy import select
 
-        from storage.db import create_engine, create_sessionmaker
         from storage.staff.auth import set_password
         from storage.staff.models import Staff
 
-        async def give() -> None:
-            engine = create_engine(self.settings.database_url)
-            try:
-                async with create_sessionmaker(engine)() as session, session.begin():
-                    staff_id = await session.scalar(select(Staff.id).where(Staff.name == name))
-                    assert staff_id is not None, f"no staff member {name!r} in the demo"
-                    await set_password(session, staff_id=staff_id, login=login, password=password, now=_now())
-            finally:
-                await engine.dispose()
+        async def give(session: AsyncSession) -> None:
+            staff_id = await session.scalar(select(Staff.id).where(Staff.name == name))
+            assert staff_id is not None, f"no staff member {name!r} in the demo"
+            await set_password(session, staff_id=staff_id, login=login, password=password, now=_now())
 
-        asyncio.run(give())
+        self.in_database(give)
+
+    def reply_with_photo(self, session_id: str, text: str, photo: bytes) -> int:
+        """Queue a bot reply showing `photo` (stored like any upload) to the web chat session; the photo's id."""
+        from storage.attachments import FileStore, add_attachment
+        from storage.outbox import enqueue
+
+        async def reply(session: AsyncSession) -> int:
+            files = FileStore(self.settings.data_dir / "files")
+            attachment = await add_attachment(session, files, data=photo, now=_now(), expected_kind="photo")
+            payload = {"text": text, "buttons": [], "attachment_ids": [attachment.id], "edit_ref": None}
+            await enqueue(session, channel="webchat", recipient=session_id, kind="reply", payload=payload, now=_now())
+            return attachment.id
+
+        return self.in_database(reply)
 
     def close(self) -> None:
         """Stop it as SIGTERM would, and wait for the clean shutdown."""

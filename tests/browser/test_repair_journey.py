@@ -289,3 +289,17 @@ def test_a_repair_from_the_web_chat_to_the_dashboard(
     assert figures["tickets.created"] == "1" and figures["tickets.completed"] == "1", figures
     assert figures["rate.completion"] == "100.0%" and figures["rate.confirmation"] == "100.0%", figures
     screenshot(driver, artifacts, "6-console-dashboard", full=True)
+
+
+def test_a_reply_with_a_photo_shows_it_in_the_chat(service: LiveService, driver: Any) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.switch_to.new_window("window")
+    driver.set_window_size(430, 900)
+    driver.delete_all_cookies()  # a new resident
+    chat = Chat(driver, service.url)
+    chat.open()
+    session_id = driver.get_cookie("wuye_chat")["value"]
+    service.reply_with_photo(session_id, "这是师傅维修后拍的照片。", scene_png(200, 150))
+    chat.wait_for("这是师傅维修后拍的照片")
+    WebDriverWait(driver, WAIT, ignored_exceptions=_REDRAWN).until(lambda _: len(chat.thumbnails()) == 1)
