@@ -18,9 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 #: Seconds to wait for the bot or a page to show something.
 WAIT = 15
-#: The console login the test gives the demo plumber (the demo has staff, but no passwords).
-STAFF_LOGIN = "zhang"
-STAFF_PASSWORD = "browser-test-42"
+#: The demo plumber, who signs in with the demo login the first start wrote to <data_dir>/demo-logins.txt.
 STAFF_NAME = "演示-张师傅"
 
 
@@ -232,7 +230,7 @@ def test_a_repair_from_the_web_chat_to_the_dashboard(
 ) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
-    service.give_login(STAFF_NAME, STAFF_LOGIN, STAFF_PASSWORD)
+    login, password = service.demo_login(STAFF_NAME)
     photo = tmp_path / "漏水.png"
     photo.write_bytes(scene_png())
     chat = Chat(driver, service.url)
@@ -262,7 +260,7 @@ def test_a_repair_from_the_web_chat_to_the_dashboard(
     driver.switch_to.new_window("window")
     driver.set_window_size(1366, 900)
     console = Console(driver, service.url)
-    console.sign_in(STAFF_LOGIN, STAFF_PASSWORD)
+    console.sign_in(login, password)
     console.open_queue()
     assert "138****5678" in console.body()  # not yet theirs: the phone number is masked
     screenshot(driver, artifacts, "3-console-queue")
