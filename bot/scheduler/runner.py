@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduler.context import Handler, JobContext, Rearm
-from bot.scheduler.jobs import HANDLERS, spot_check, watch
+from bot.scheduler.jobs import HANDLERS, monthly_report, spot_check, watch
 from dialogs.wording import Wording, default_wording
 from storage.clock import Clock
 from storage.communities.models import Community
@@ -89,7 +89,7 @@ class Scheduler:
         return ran
 
     async def bootstrap(self, now: datetime) -> None:
-        """Make sure the recurring jobs exist: the ticket watch and each community's daily spot-check."""
+        """Make sure the recurring jobs exist: the ticket watch; each community's spot-check and monthly report."""
         async with self._sessions() as session, session.begin():
             if watch.KIND in self._handlers:
                 await ensure_recurring(session, kind=watch.KIND, key=watch.KEY, run_at=now, now=now)
@@ -104,6 +104,15 @@ class Scheduler:
                         now=now,
                         payload={"community_id": community_id},
                     )
+                    if monthly_report.KIND in self._handlers:
+                        await ensure_recurring(
+                            session,
+                            kind=monthly_report.KIND,
+                            key=monthly_report.key_for(community_id),
+                            run_at=monthly_report.next_run(policy, now),
+                            now=now,
+                            payload={"community_id": community_id},
+                        )
         self._bootstrapped_at = now
 
     async def watch_now(self, now: datetime | None = None) -> None:

@@ -396,7 +396,15 @@ def _booking(table: dict[str, Any]) -> BookingRules:
 
 def _reports(table: dict[str, Any]) -> ReportRules:
     path = "reports"
-    _check_keys(table, {"low_score", "technician_roles", "feedback_categories", "callback_kind"}, path)
+    _check_keys(
+        table,
+        {"low_score", "technician_roles", "feedback_categories", "callback_kind"}
+        | {"monthly_send_day", "monthly_send_time"},
+        path,
+    )
+    send_day = table.get("monthly_send_day", 1)
+    if type(send_day) is not int or not 1 <= send_day <= 28:
+        raise PolicyError(f"{path}.monthly_send_day", f"must be a day of the month from 1 to 28, got {send_day!r}")
     low = table.get("low_score")
     if type(low) is not int or not 1 <= low <= 4:
         raise PolicyError(f"{path}.low_score", f"must be a score from 1 to 4, got {low!r}")
@@ -413,6 +421,8 @@ def _reports(table: dict[str, Any]) -> ReportRules:
         feedback_categories={key: _text(categories, key, f"{path}.feedback_categories") for key in categories},
         callback_kind_by_type=_kind_map(kinds, "by_type", TicketType),
         callback_kind_by_category=_kind_map(kinds, "by_category", Category),
+        monthly_send_day=send_day,
+        monthly_send_time=_clock_time(table.get("monthly_send_time", "09:00"), f"{path}.monthly_send_time"),
     )
 
 

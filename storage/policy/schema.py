@@ -100,6 +100,8 @@ class ReportRules:
     feedback_categories: dict[str, str]
     callback_kind_by_type: dict[TicketType, str]
     callback_kind_by_category: dict[Category, str]
+    monthly_send_day: int = 1  # the last month's report goes to the managers' group on this local day ...
+    monthly_send_time: time = time(9, 0)  # ... at this local time
 
     def callback_kind(self, ticket_type: TicketType | str, category: Category | str) -> str:
         """The `[callbacks]` kind of a finished ticket: by its type, else its category, else "other"."""

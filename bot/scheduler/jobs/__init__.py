@@ -13,6 +13,7 @@ from bot.scheduler.jobs import (
     deadline_overdue,
     deadline_reminder,
     family_contact,
+    monthly_report,
     result_notice,
     spot_check,
     watch,
@@ -29,6 +30,7 @@ _MODULES: Final = (
     callback,
     callback_reminder,
     spot_check,
+    monthly_report,
 )
 
 #: kind -> handler.
