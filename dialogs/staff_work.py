@@ -21,7 +21,7 @@ from dialogs.messages import Outgoing, buttons
 from dialogs.outreach import ask_to_confirm, resident_chats
 from dialogs.wording import Wording
 from storage.communities.service import policy_for
-from storage.errors import NotFound, PermissionDenied, ReasonRequired, TransitionNotAllowed
+from storage.errors import InvalidInput, NotFound, PermissionDenied, ReasonRequired, TransitionNotAllowed
 from storage.groups.service import groups_for_department
 from storage.outbox.service import enqueue
 from storage.staff.models import Staff
@@ -135,6 +135,8 @@ async def staff_action(
         return StaffOutcome(False, await _denied(session, ticket, verb, denied, wording))
     except NotFound:  # the chosen colleague left, or is of another community
         return StaffOutcome(False, wording("staff.nobody_to_pick"))
+    except InvalidInput:  # an override to the current or an unknown status
+        return StaffOutcome(False, wording("staff.bad_status", number=ticket.number))
     await update_cards(session, ticket, wording=wording, now=now)
     await _tell_resident(session, ticket, verb, staff, reason=reason, wording=wording, now=now)
     return StaffOutcome(True, await _done(session, ticket, verb, wording), ticket)

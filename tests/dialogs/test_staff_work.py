@@ -149,3 +149,22 @@ async def test_an_urgent_ticket_tells_the_resident_by_when_staff_will_arrive(cha
     local = ticket.arrive_due_at.astimezone(ZoneInfo("Asia/Shanghai"))
     [progress] = await chat.outbox("progress")
     assert progress.payload["text"].endswith(f"接单，将在 {local:%H:%M} 前到场。")
+
+
+async def test_a_bad_override_status_is_a_polite_refusal_not_an_error(chat: Chat) -> None:
+    ticket = await reported(chat)
+    manager = chat.estate.staff["manager"]
+    async with chat.db.sessions.begin() as session:
+        for status in ("new", "exploded"):  # the current status, and no status at all
+            outcome = await staff_action(
+                session,
+                ticket_id=ticket.id,
+                staff_id=manager,
+                verb=StaffVerb.OVERRIDE,
+                to_status=status,
+                reason="测试",
+                now=chat.clock.now(),
+                wording=WORDING,
+            )
+            assert not outcome.ok and "不能改为" in outcome.alert
+    assert (await current(chat, ticket.id)).status == "new"
