@@ -31,10 +31,13 @@ def extract_features(
         ]
     )
     feats.update(map("c:".__add__, _CJK_BIGRAM.findall(text)))  # the bigrams of each run of CJK, in text order
+    live: set[str] = set()
     for cue in cues:
         scope = "neg" if cue.negated else "past" if cue.past else "hyp" if cue.hypothetical else "live"
         feats.add(f"cue:{cue.group}:{scope}")
         feats.add(f"term:{cue.term}:{scope}")
+        if scope == "live":
+            live.add(cue.group)
     for name in emojis:
         feats.add("emoji:" + name)
     if exclamations:
@@ -43,9 +46,15 @@ def extract_features(
         feats.add("shape:room")
     if has_phone:
         feats.add("shape:phone")
-    stripped = text.rstrip()
-    if stripped.endswith(("?", "吗", "呢")):
+    question = "?" in text or text.rstrip().endswith(("吗", "呢"))
+    if question:
         feats.add("shape:question")
+    # Pairs: what a cue means depends on what comes with it. A service asked for with a room or phone is a booking,
+    # the same words as a bare question an inquiry (the spec's convention for bookings phrased as questions).
+    if has_room or has_phone:
+        feats.update([f"pair:{group}+contact" for group in live])
+    if question:
+        feats.update([f"pair:{group}+question" for group in live])
     length = len(text)
     feats.add("len:" + ("xs" if length <= 6 else "s" if length <= 15 else "m" if length <= 40 else "l"))
     return feats

@@ -14,7 +14,8 @@ from typing import Any, Final, NamedTuple
 LEXICON_PATH: Final[Path] = Path(__file__).parent / "data" / "lexicon.toml"
 CUE_GROUPS: Final[tuple[str, ...]] = (
     "critical", "urgent", "low_urgency", "withdrawal", "complaint", "delay", "inquiry", "booking", "praise", "fault",
-    "suggestion", "dept_engineering", "dept_cleaning_greening", "dept_security_order", "dept_service_attitude",
+    "suggestion", "emergency", "misconduct", "harm",
+    "dept_engineering", "dept_cleaning_greening", "dept_security_order", "dept_service_attitude",
     "dept_fees", "dept_value_added",
 )  # fmt: skip
 

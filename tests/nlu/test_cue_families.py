@@ -1,0 +1,112 @@
+"""The lexicon's cue families find their words in varied phrasings (sentences written for these tests)."""
+
+import pytest
+
+from nlu import parse
+from nlu.analysis import analyse
+from nlu.lexicon import find_cues
+from nlu.normalize import normalize
+
+
+def live_groups(text: str) -> set[str]:
+    """The cue groups that fire, live (not negated, past or hypothetical), on a message."""
+    return {c.group for c in find_cues(normalize(text).text) if c.live}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我妈在家突然说不出话了 嘴也歪了",
+        "爷爷半边身子没知觉了 快叫人",
+        "我在电梯里面 卡在两层中间 出不去了",
+        "孩子被困在里面了 门从里面锁上了",
+        "家里用炭盆取暖 老人说头晕想吐",
+        "热水器开着的时候 我和孩子都头疼恶心",
+        "楼道的电线外皮破了 露着铜线 小孩子够得到",
+        "小区有条大狗在追小孩 主人不管",
+        "壁挂炉那边一直嘶嘶响 是不是漏气",
+        "隔壁独居的王奶奶 这两天打她电话 敲门 都一直没人应 她平时每天都出门的",
+        "对门老太太两三天没见出门了",
+        "阳台门坏了 老人被关在阳台上 进屋出不来",
+        "书房门把手掉了 孩子被锁在书房里出不去",
+    ],
+)
+def test_threats_to_life_now_are_critical(text: str) -> None:
+    assert "critical" in live_groups(text), text
+    assert parse(text).urgency == "critical", parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "几点能来水啊",
+        "什么时候来电 冰箱里东西要化了",
+        "阳台顶上漏得跟下雨一样",
+        "雨水从窗缝往里灌 地板都泡了",
+        "单元门一直敞着 谁都能进",
+        "入户门锁不上了 晚上没法睡",
+        "外墙有块砖摇摇欲坠 下面是人行道",
+        "忘带钥匙了 人在外面进不来",
+        "电梯又停了 我家住二十楼",
+        "自来水发黄 不敢喝",
+        "卫生间漏水 快来",
+    ],
+)
+def test_damage_or_a_cut_service_now_is_an_urgent_cue(text: str) -> None:
+    assert "urgent" in live_groups(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "邻居家老爷子在楼下摔倒了 起不来",
+        "楼道里有人打起来了",
+        "车库那边冒烟了",
+        "草丛里发现一条蛇 小朋友在附近玩",
+        "我家孩子走丢了 穿红衣服 五岁",
+    ],
+)
+def test_emergencies_that_are_no_broken_facility_are_the_emergency_family(text: str) -> None:
+    assert "emergency" in live_groups(text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        ("门岗的保安私自收钱放外面的车进来", "misconduct"),
+        ("收费员收了我两百块 没给收据", "misconduct"),
+        ("管家找我要好处费才给办", "misconduct"),
+        ("你们的人把我门禁卡收走了", "misconduct"),
+        ("绿化修枝掉下来的树枝砸坏了我的车", "harm"),
+        ("游乐场的秋千断了 孩子摔下来受伤了", "harm"),
+        ("泳池消毒水太多 孩子游完起疹子", "harm"),
+    ],
+)
+def test_tier_3_families(text: str, group: str) -> None:
+    assert group in live_groups(text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        ("我想订点桶装水 每周送两桶", "booking"),
+        ("物业能帮忙代买个燃气报警器吗", "booking"),
+        ("我出差一周 猫可以寄养在你们那吗", "booking"),
+        ("会所能租用吗 周末想办个生日会", "booking"),
+        ("我报的装修申请批下来没有", "inquiry"),
+        ("师傅今天还来不来", "inquiry"),
+        ("我觉得垃圾房开门的时间可以再晚一些", "suggestion"),
+        ("以后能不能提前通知一下再停水", "suggestion"),
+        ("楼下烧烤的烟味太重了", "complaint"),
+        ("广场舞音响每天开到十点 吵得老人睡不着", "complaint"),
+    ],
+)
+def test_type_families(text: str, group: str) -> None:
+    assert group in live_groups(text), text
+
+
+def test_a_service_asked_for_with_a_room_is_paired_with_the_contact() -> None:
+    feats = analyse("想预约空调清洗 5栋2单元301").features
+    assert "pair:booking+contact" in feats
+    assert "pair:booking+question" not in feats
+    assert "pair:booking+question" in analyse("空调清洗怎么预约?").features
