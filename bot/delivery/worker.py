@@ -84,6 +84,7 @@ class OutboxWorker:
         """
         _log.info("outbox worker %s started for channels: %s", self.worker_name, ", ".join(self._senders) or "none")
         in_flight: set[asyncio.Task[None]] = set()
+        sending: set[int] = set()
         while not stop.is_set():
             pause = min(idle_seconds, self._time_to_unpause())
             free = self._concurrency - len(in_flight)
@@ -97,9 +98,14 @@ class OutboxWorker:
                     _log.warning("outbox worker %s: database error, pausing: %s", self.worker_name, error)
                     pause = ERROR_PAUSE_SECONDS
             for message in batch:
+                if message.id in sending:  # our own lease ran out mid-send: the send in flight records it
+                    continue
                 task = asyncio.create_task(self._deliver_logged(message), name=f"outbox {message.id}")
                 in_flight.add(task)
-                task.add_done_callback(in_flight.discard)
+                sending.add(message.id)
+                task.add_done_callback(
+                    lambda done, message_id=message.id: (in_flight.discard(done), sending.discard(message_id))
+                )
             if batch and len(batch) == wanted and len(in_flight) < self._concurrency:
                 continue  # the batch was full: more may be due right now
             await self._pause(stop, pause, in_flight)

@@ -261,7 +261,9 @@ class FakeBotApi:
     # --- the API --------------------------------------------------------------------------------------------------
 
     async def _api(self, request: web.Request) -> web.Response:
-        if self.mode == "502":
+        if self.mode == "refuse" and request.transport is not None:  # a kept-alive connection dies too
+            request.transport.close()
+        if self.mode in ("502", "refuse"):
             return web.Response(status=502, text="<html>502 Bad Gateway</html>", content_type="text/html")
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
@@ -281,7 +283,7 @@ class FakeBotApi:
         return web.json_response({"ok": True, "result": result})
 
     async def _file(self, request: web.Request) -> web.Response:
-        if self.mode == "502":
+        if self.mode != "up":
             return web.Response(status=502)
         if request.match_info["token"] not in (self.token, self.token.replace(":", "%3A")):
             return web.Response(status=401)

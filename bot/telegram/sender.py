@@ -8,6 +8,7 @@ message), unreachable or 5xx → pause the channel, blocked / chat gone / refuse
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, Final, TypeVar
@@ -15,6 +16,7 @@ from typing import Any, Final, TypeVar
 from telegram import InputMediaPhoto, Message, ReplyKeyboardMarkup
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import ExtBot
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.delivery import ChannelUnavailable, PermanentFailure, RetryLater
 from bot.telegram.limits import ChatLimits, is_group_chat
@@ -119,5 +121,7 @@ class TelegramSender:
 
 
 def _seconds(error: RetryAfter) -> float:
-    value: Any = error.retry_after
+    with warnings.catch_warnings():  # int today, timedelta in PTB 23: both are handled
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value: Any = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)

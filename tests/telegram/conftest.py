@@ -243,4 +243,4 @@ class Person:
         def found() -> str | None:
             return next((t for t in reversed(self.texts()) if needle in t), None)
 
-        return await until(found, timeout=timeout, what=f"{needle!r} in chat {self.chat_id}: {self.texts()[-3:]}")
+        return await until(found, timeout=timeout, what=f"{needle!r} in chat {self.chat_id}")

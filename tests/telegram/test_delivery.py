@@ -1,0 +1,96 @@
+"""Delivery through the fake Telegram: the webhook's secret, flood control (429), and outages (502 answers,
+refused connections) after which every message arrives, each chat's in the order written."""
+
+from __future__ import annotations
+
+import pytest
+from aiohttp import ClientSession
+
+from bot.telegram import SECRET_HEADER, WEBHOOK_PATH
+from bot.telegram.fake_api import FakeBotApi
+from tests.telegram.conftest import Person, Service, until
+
+
+async def all_sent(service: Service) -> bool:
+    rows = await service.outbox(channel="telegram")
+    return bool(rows) and all(row.status == "sent" for row in rows)
+
+
+async def in_written_order(service: Service, fake: FakeBotApi, chat_id: int) -> None:
+    """The chat shows exactly the outbox's messages for it, in the order they were written, once each."""
+    written = [row.payload["text"] for row in await service.outbox(channel="telegram", recipient=str(chat_id))]
+    assert fake.texts(chat_id) == written
+
+
+async def test_the_webhook_takes_updates_only_with_the_secret(webhook_service: Service, fake: FakeBotApi) -> None:
+    resident = Person(fake, 5003, "赵阿姨")
+    update = fake.user_message(resident.chat_id, resident.user, text="你好")
+    url = webhook_service.server.make_url(WEBHOOK_PATH)
+    async with ClientSession() as http:
+        for headers in ({}, {SECRET_HEADER: "not-the-secret"}):
+            async with http.post(url, json=update, headers=headers) as response:
+                assert response.status == 403
+    assert await webhook_service.inbound() == 0
+    assert fake.webhook is not None and fake.webhook["url"] == str(url)
+    assert await fake.deliver(update) == 200  # the fake sends the secret token it was given
+    assert await webhook_service.inbound() == 1
+    await resident.wait_for("您好")
+    assert "keyboard" in fake.keyboards[str(resident.chat_id)]  # the persistent menu came with the answer
+
+
+async def test_flood_control_is_waited_out_and_not_counted_as_a_failed_try(service: Service, fake: FakeBotApi) -> None:
+    fake.flood("sendMessage", times=1, retry_after=1)
+    resident = Person(fake, 5004, "钱先生")
+    await resident.say("你好")
+    await resident.wait_for("您好")
+    [first, *_] = await service.outbox(channel="telegram", recipient="5004")
+    assert first.status == "sent" and first.attempts == 1  # the 429 was not counted as a try
+    assert fake.requests["sendMessage"] == len(resident.texts()) + 1  # one call was refused with 429
+    assert not fake.violations
+
+
+@pytest.mark.parametrize("outage", ["502", "refuse"])
+async def test_a_ten_minute_outage_loses_nothing_and_keeps_each_chats_order(
+    webhook_service: Service, fake: FakeBotApi, outage: str
+) -> None:
+    # Every Bot API call answers 502, or no connection is accepted; updates still reach our webhook.
+    if outage == "502":
+        fake.fail()
+    else:
+        await fake.refuse()
+    residents = [Person(fake, 5100 + n, f"住户{n}") for n in range(3)]
+    for resident in residents:
+        assert await resident.say("厨房灯不亮了 3-2-501") == 200
+    for resident in residents:
+        assert await resident.say("13900001111") == 200
+    await until(lambda: _tried(webhook_service), what="sends failed")
+    assert fake.requests["sendMessage"] == 0
+    webhook_service.clock.advance(minutes=10)
+    await fake.restore()
+    await until(lambda: all_sent(webhook_service), timeout=30, what="everything delivered after the outage")
+    for resident in residents:
+        await in_written_order(webhook_service, fake, resident.chat_id)
+    rows = await webhook_service.outbox(channel="telegram")
+    assert all(row.attempts == 1 for row in rows)  # the outage did not use up their tries
+    assert not fake.violations
+
+
+async def _tried(service: Service) -> bool:
+    rows = await service.outbox(channel="telegram")
+    return bool(rows) and any(row.last_error for row in rows)
+
+
+async def test_refused_connections_hold_updates_and_replies_until_telegram_is_back(
+    service: Service, fake: FakeBotApi
+) -> None:
+    resident = Person(fake, 5200, "孙女士")
+    await resident.say("厨房灯不亮了 3-2-501 13900001111")
+    await resident.wait_for("照片")
+    await until(lambda: all_sent(service))
+    await fake.refuse()
+    await resident.say("跳过")  # Telegram holds it until the bot can poll again
+    service.clock.advance(minutes=10)
+    await fake.restore()
+    await resident.wait_for("请核对", timeout=30)
+    await until(lambda: all_sent(service), timeout=30)
+    await in_written_order(service, fake, resident.chat_id)
