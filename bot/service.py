@@ -21,6 +21,7 @@ from bot.delivery import OutboxWorker
 from bot.demo import DEMO_LOGINS_FILE, demo_logins, seed_demo_if_empty, write_demo_logins
 from bot.http import Plugin, add_background_task, create_app, keys
 from bot.scheduler import install_scheduler
+from bot.telegram import install as install_telegram
 from bot.webchat import install as install_webchat
 from bot.wecom import install as install_wecom
 from storage.clock import Clock
@@ -51,6 +52,8 @@ def channel_plugins(settings: Settings) -> list[Plugin]:
     (the web chat registers `/`), put a sender in `app[keys.SENDERS]` and add background tasks.
     """
     plugins: list[Plugin] = [install_webchat, install_console]
+    if settings.telegram_token:
+        plugins.append(install_telegram)
     if settings.wecom_corp_id:
         plugins.append(install_wecom)
     return plugins
