@@ -113,9 +113,12 @@ def lexicon() -> Lexicon:
         patterns=tuple(patterns),
         # 是不是漏气 / 有没有漏水 ask whether it is so: a negator right after 是 or 有 does not negate.
         negate_before=re.compile(
-            r"(?<![是有])(?:" + "|".join(map(re.escape, raw["negators"]["before"])) + r")[^,，。!！?？]{0,2}$"
+            r"(?<![是有])(?:" + "|".join(map(re.escape, raw["negators"]["before"])) + r")[^,，。!！?？\s]{0,2}$"
         ),
-        negate_after=re.compile(r"^[^,，。!！?？]{0,4}(?:" + "|".join(map(re.escape, raw["negators"]["after"])) + ")"),
+        # A space ends a phrase in voice input: 救命 电梯停了 does not call off 救命.
+        negate_after=re.compile(
+            r"^[^,，。!！?？\s]{0,4}(?:" + "|".join(map(re.escape, raw["negators"]["after"])) + ")"
+        ),
         past=_alternation(raw["past"]["markers"]),
         ongoing=_alternation(raw["past"]["ongoing"]),
         hypothetical=_alternation(raw["hypothetical"]["markers"]),

@@ -85,3 +85,11 @@ def test_asking_whether_there_is_gas_is_still_critical() -> None:
 @pytest.mark.parametrize("text", ["卫生间漏水", "下水道堵了", "家门打不开", "墙上裂了一条缝", "电梯又坏了"])
 def test_a_fault_inside_a_longer_urgent_term_still_counts_as_a_fault(text: str) -> None:
     assert any(c.group == "fault" for c in find_cues(normalize(text).text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["救命 电梯停了 门打不开 我在里面", "锅里着火了 我盖住了 还在冒烟 怎么办", "燃气灶一直有味 不是很浓 快来看看"],
+)
+def test_voice_input_phrases_and_pleas_do_not_call_off_a_danger(text: str) -> None:
+    assert parse(text).urgency == "critical", parse(text).cues
