@@ -20,6 +20,9 @@ OVERALL_PER_SECOND: Final = 30
 GROUP_PER_MINUTE: Final = 20
 #: Messages per second into one private chat.
 PRIVATE_PER_SECOND: Final = 1
+#: Our gaps are this much wider than Telegram's: a busy event loop can delay one request and not the next,
+#: bringing two messages closer together on arrival than they were when the limiter let them go.
+SAFETY_MARGIN: Final = 1.15
 #: Limiters kept for idle chats before the idle ones are dropped (their bucket is empty anyway).
 MAX_KEPT_LIMITERS: Final = 2048
 
@@ -27,7 +30,10 @@ MAX_KEPT_LIMITERS: Final = 2048
 def overall_limiter() -> AIORateLimiter:
     """PTB's limiter for the overall rate, smoothed; per-group limiting is `ChatLimits`' job, retries the outbox's."""
     return AIORateLimiter(
-        overall_max_rate=1, overall_time_period=1 / OVERALL_PER_SECOND, group_max_rate=0, max_retries=0
+        overall_max_rate=1,
+        overall_time_period=SAFETY_MARGIN / OVERALL_PER_SECOND,
+        group_max_rate=0,
+        max_retries=0,
     )
 
 
@@ -37,11 +43,11 @@ def is_group_chat(chat_id: str | int) -> bool:
 
 
 class ChatLimits:
-    """One smooth limiter per chat: a group gets a message every 3 s, a private chat one a second."""
+    """One smooth limiter per chat: a group gets a message every 3 s, a private chat one a second (plus margin)."""
 
     def __init__(self, *, group_per_minute: float = GROUP_PER_MINUTE, private_per_second: float = PRIVATE_PER_SECOND):
-        self._group_gap = 60.0 / group_per_minute
-        self._private_gap = 1.0 / private_per_second
+        self._group_gap = SAFETY_MARGIN * 60.0 / group_per_minute
+        self._private_gap = SAFETY_MARGIN / private_per_second
         self._limiters: dict[str, AsyncLimiter] = {}
 
     def gap(self, chat_id: str) -> float:
