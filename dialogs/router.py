@@ -27,6 +27,7 @@ from dialogs.flows import (
     feedback,
     inquiry,
     intake,
+    late_answer,
     status,
 )
 from dialogs.messages import Kind
@@ -212,6 +213,9 @@ async def _global_button(turn: Turn, payload: str) -> bool:
         return True
     if payload.startswith("status:") and payload.split(":")[1] in ("detail", "cancel"):
         await status.on_button(turn, payload)
+        return True
+    if payload.startswith(late_answer.PREFIX):
+        await late_answer.on_button(turn, payload)
         return True
     if payload.startswith("callback:") and turn.state.flow != feedback.CALLBACK_FLOW:
         turn.say(turn.w("router.stale_button"))

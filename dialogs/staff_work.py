@@ -10,7 +10,7 @@ polite Chinese sentences, never raw errors.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
@@ -32,6 +32,7 @@ from storage.tickets.models import Ticket
 from storage.tickets.queries import get_ticket
 from storage.tickets.service import (
     accept_ticket,
+    add_note,
     assign_ticket,
     cancel_ticket,
     mark_on_site,
@@ -55,6 +56,7 @@ class StaffVerb(StrEnum):
     ASSIGN = "assign"  # the picker's choice: `staff:assign:<ticket>:<staff id>`
     OVERRIDE = "override"
     CANCEL = "cancel"
+    LATE = "late"  # 会晚到: without minutes show the choices; `staff:late:<ticket>:<minutes>` tells the resident
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,12 @@ async def staff_button(
         return StaffOutcome(False, wording("staff.not_staff"))
     if verb is None or ticket_id is None:
         return StaffOutcome(False, wording("staff.no_such_ticket"))
-    assignee_id = int(argument) if verb is StaffVerb.ASSIGN and argument and argument.isdigit() else None
+    number = int(argument) if argument and argument.isdigit() else None
+    if verb is StaffVerb.LATE:
+        return await running_late(
+            session, ticket_id=ticket_id, staff_id=staff.id, minutes=number, now=now, wording=wording
+        )
+    assignee_id = number if verb is StaffVerb.ASSIGN else None
     return await staff_action(
         session, ticket_id=ticket_id, staff_id=staff.id, verb=verb, now=now, wording=wording, assignee_id=assignee_id
     )
@@ -121,6 +128,10 @@ async def staff_action(
     staff = await session.get(Staff, staff_id)
     if staff is None or not staff.active or staff.community_id not in (None, ticket.community_id):
         return StaffOutcome(False, wording("staff.not_staff"))
+    if verb is StaffVerb.LATE:
+        return await running_late(
+            session, ticket_id=ticket_id, staff_id=staff_id, minutes=None, now=now, wording=wording
+        )
     if verb is StaffVerb.REASSIGN:
         return StaffOutcome(
             True, wording("staff.pick_assignee", number=ticket.number), ticket, await _picker(session, ticket, wording)
@@ -140,6 +151,63 @@ async def staff_action(
     await update_cards(session, ticket, wording=wording, now=now)
     await _tell_resident(session, ticket, verb, staff, reason=reason, wording=wording, now=now)
     return StaffOutcome(True, await _done(session, ticket, verb, wording), ticket)
+
+
+async def running_late(
+    session: AsyncSession, *, ticket_id: int, staff_id: int, minutes: int | None, now: datetime, wording: Wording
+) -> StaffOutcome:
+    """会晚到: the assignee says how late they will be; the resident hears the new time and may ask to rebook.
+
+    Without `minutes` the choices of the policy are offered. The ticket's deadlines do not move: being late is
+    recorded (event) and still counts against the commitment.
+    """
+    try:
+        ticket = await get_ticket(session, ticket_id)
+    except NotFound:
+        return StaffOutcome(False, wording("staff.no_such_ticket"))
+    if ticket.status != Status.ACCEPTED:
+        return StaffOutcome(False, await _wrong_status(session, ticket, StaffVerb.LATE, wording))
+    if ticket.assignee_staff_id != staff_id:
+        return StaffOutcome(False, wording("staff.not_assignee", action=wording("staff.action_late")))
+    policy = await policy_for(session, ticket.community_id)
+    choices = policy.escalation.late_choices if policy.escalation else ()
+    allowed = {int(choice.total_seconds() // 60) for choice in choices}
+    if minutes is None or minutes not in allowed:
+        rows = [
+            [(wording("staff.late_choice", minutes=m), f"{STAFF_PAYLOAD}late:{ticket.id}:{m}")] for m in sorted(allowed)
+        ]
+        text = wording("staff.late_ask", number=ticket.number)
+        return StaffOutcome(True, text, ticket, Outgoing(text=text, buttons=buttons(*rows)))
+    base = max(ticket.arrive_due_at or now, now)
+    eta = (base + timedelta(minutes=minutes)).astimezone(policy.timezone)
+    when = eta.strftime("%H:%M" if eta.date() == now.astimezone(policy.timezone).date() else "%m-%d %H:%M")
+    ticket = await add_note(
+        session,
+        ticket_id=ticket.id,
+        actor=Actor.staff(staff_id),
+        text=wording("staff.late_note", minutes=minutes, eta=when),
+        now=now,
+        data={"late_minutes": minutes, "eta": eta.isoformat()},
+    )
+    if ticket.resident_id is not None:
+        notice = Outgoing(
+            text=wording("late.notice", number=ticket.number, eta=when),
+            buttons=buttons(
+                [(wording("late.fine"), f"late:{ticket.id}:ok"), (wording("late.rebook"), f"late:{ticket.id}:rebook")]
+            ),
+        )
+        for chat in await resident_chats(session, ticket.resident_id):
+            await enqueue(
+                session,
+                channel=chat.channel,
+                recipient=chat.external_id,
+                kind="late_notice",
+                payload=notice.to_dict() | {"ticket_id": ticket.id},
+                ticket_id=ticket.id,
+                dedupe_key=f"late:{ticket.id}:v{ticket.version}:{chat.channel}:{chat.external_id}",
+                now=now,
+            )
+    return StaffOutcome(True, wording("staff.done_late", number=ticket.number, eta=when), ticket)
 
 
 async def _apply(

@@ -119,17 +119,26 @@ def card_dedupe_key(ticket_id: int, channel: str, chat_id: str) -> str:
 
 
 def card_buttons(ticket: Ticket, *, wording: Wording) -> tuple[tuple[Button, ...], ...]:
-    """The card's buttons for where the ticket stands: 接单/转派 while open, then 已到场/已完成/退回, then none."""
+    """The card's buttons for where the ticket stands: 接单/转派, then 已到场/已完成/会晚到/退回, then none."""
     status = Status(ticket.status)
     if status in (Status.NEW, Status.ASSIGNED, Status.REOPENED):
         row = [("staff.accept", "accept"), ("staff.reassign", "reassign")]
     elif status is Status.ACCEPTED:
-        row = [("staff.arrive", "arrive"), ("staff.complete", "resolve"), ("staff.give_back", "return")]
+        return _rows(
+            ticket,
+            wording,
+            [("staff.arrive", "arrive"), ("staff.complete", "resolve")],
+            [("staff.late", "late"), ("staff.give_back", "return")],
+        )
     elif status is Status.ON_SITE:
         row = [("staff.complete", "resolve"), ("staff.give_back", "return")]
     else:
         return ()
-    return buttons([(wording(key), f"staff:{verb}:{ticket.id}") for key, verb in row])
+    return _rows(ticket, wording, row)
+
+
+def _rows(ticket: Ticket, wording: Wording, *rows: list[tuple[str, str]]) -> tuple[tuple[Button, ...], ...]:
+    return buttons(*[[(wording(key), f"staff:{verb}:{ticket.id}") for key, verb in row] for row in rows])
 
 
 async def _status_line(session: AsyncSession, ticket: Ticket, *, wording: Wording, timezone: tzinfo) -> str:

@@ -240,8 +240,14 @@ def _weekdays(raw: Any, key: str) -> frozenset[int]:
 def _escalation(table: dict[str, Any]) -> EscalationRules:
     path = "escalation"
     _check_keys(
-        table, {"ladder", "critical_repeat_minutes", "remind_before_minutes", "step_minutes", "department_words"}, path
+        table,
+        {"ladder", "critical_repeat_minutes", "remind_before_minutes", "step_minutes", "department_words"}
+        | {"late_choices_minutes"},
+        path,
     )
+    late = table.get("late_choices_minutes", [30, 60, 120])
+    if not isinstance(late, list) or not late or not all(type(m) is int and 0 < m <= 24 * 60 for m in late):
+        raise PolicyError(f"{path}.late_choices_minutes", f"must be a list of minutes from 1 to 1440, got {late!r}")
     ladder = tuple(_enum(StaffRole, role, f"{path}.ladder") for role in _strings(table.get("ladder"), f"{path}.ladder"))
     if not ladder:
         raise PolicyError(f"{path}.ladder", "needs at least one role")
@@ -256,6 +262,7 @@ def _escalation(table: dict[str, Any]) -> EscalationRules:
         remind_before=by_urgency["remind_before_minutes"],  # type: ignore[arg-type]
         step=by_urgency["step_minutes"],  # type: ignore[arg-type]
         critical_repeat=_minutes(table, "critical_repeat_minutes", path),  # type: ignore[arg-type]
+        late_choices=tuple(timedelta(minutes=m) for m in late),
         department_words={
             _enum(Department, key, f"{path}.department_words"): tuple(_strings(value, f"{path}.department_words.{key}"))
             for key, value in words.items()

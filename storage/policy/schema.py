@@ -85,6 +85,7 @@ class EscalationRules:
     step: dict[Urgency, timedelta]
     critical_repeat: timedelta
     department_words: dict[Department, tuple[str, ...]]
+    late_choices: tuple[timedelta, ...] = (timedelta(minutes=30), timedelta(hours=1), timedelta(hours=2))
 
     def departments_named(self, text: str) -> set[Department]:
         """The departments whose words occur in `text` (a complaint naming two or more spans departments)."""

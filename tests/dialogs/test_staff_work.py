@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -49,7 +50,10 @@ async def test_accept_arrive_complete_edits_the_card_and_keeps_the_resident_info
     [update] = await chat.outbox("card_update")
     assert update.recipient == "-100engineering" and update.payload["edit_of"] == card.dedupe_key
     assert "师傅已接单｜plumber" in update.payload["text"] and "138****5678" in update.payload["text"]
-    assert [b["label"] for b in update.payload["buttons"][0]] == ["已到场", "已完成", "退回"]
+    assert [[b["label"] for b in row] for row in update.payload["buttons"]] == [
+        ["已到场", "已完成"],
+        ["会晚到", "退回"],
+    ]
     [progress] = await chat.outbox("progress")
     assert progress.recipient == chat.sender
     assert (
@@ -168,3 +172,41 @@ async def test_a_bad_override_status_is_a_polite_refusal_not_an_error(chat: Chat
             )
             assert not outcome.ok and "不能改为" in outcome.alert
     assert (await current(chat, ticket.id)).status == "new"
+
+
+async def test_running_late_tells_the_resident_who_may_ask_to_rebook(chat: Chat) -> None:
+    await chat.send("家里水管漏水很严重，水流了一地 3-2-502 13812345678")
+    while not any("确认提交" in label for label in chat.labels):
+        await chat.press("跳过")
+    await chat.press("确认提交")
+    async with chat.db.sessions() as session:
+        ticket = await session.scalar(select(Ticket))
+    early = await press(chat, "tg-plumber", f"staff:late:{ticket.id}")
+    assert not early.ok  # nobody has accepted it yet: nothing to be late for
+    assert (await press(chat, "tg-plumber", f"staff:accept:{ticket.id}")).ok
+    assert not (await press(chat, "tg-agent", f"staff:late:{ticket.id}:30")).ok  # only the assignee
+    asked = await press(chat, "tg-plumber", f"staff:late:{ticket.id}")
+    assert asked.ok and asked.choices is not None
+    assert [b.label for row in asked.choices.buttons for b in row] == [
+        "晚到约 30 分钟",
+        "晚到约 60 分钟",
+        "晚到约 120 分钟",
+    ]
+    forged = await press(chat, "tg-plumber", f"staff:late:{ticket.id}:5")  # not a policy choice: asked again
+    assert forged.choices is not None and await chat.outbox("late_notice") == []
+
+    told = await press(chat, "tg-plumber", asked.choices.buttons[0][0].payload)
+    eta = (ticket.arrive_due_at + timedelta(minutes=30)).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert told.ok and told.alert.endswith(f"预计 {eta:%H:%M} 到场")
+    [notice] = await chat.outbox("late_notice")
+    assert f"预计 {eta:%H:%M} 到场" in notice.payload["text"]
+    assert (await current(chat, ticket.id)).arrive_due_at == ticket.arrive_due_at  # the commitment stands
+
+    chat.replies = [Outgoing.from_dict(notice.payload)]
+    await chat.press("改约时间")
+    assert "已通知师傅" in chat.text
+    [rebook] = await chat.outbox("rebook_request")
+    assert rebook.recipient == "tg-plumber" and "13812345678" in rebook.payload["text"]  # the assignee calls
+    async with chat.db.sessions() as session:
+        reasons = list(await session.scalars(select(TicketEvent.reason).where(TicketEvent.action == "note")))
+    assert reasons == ["师傅报晚到约 30 分钟，预计 " + f"{eta:%H:%M} 到场", "住户希望改约上门时间"]

@@ -71,7 +71,7 @@ async def test_a_leak_with_a_photo_is_reported_worked_and_closed_through_wecom(w
     assert (await ticket(world)).status == "accepted"
     accepted = fake.updates[-1]
     assert accepted["atall"] == 1 and accepted["partyids"] == [2]
-    assert [b["text"] for b in accepted["template_card"]["button_list"]] == ["已到场", "已完成", "退回"]
+    assert [b["text"] for b in accepted["template_card"]["button_list"]] == ["已到场", "已完成", "会晚到", "退回"]
     assert any(found.number in text for text in texts_to(world, TECHNICIAN))  # the clicker's answer
     assert any("接单" in text for text in texts_to(world, RESIDENT))  # the resident's progress message
     follow_up = fake.robot_posts[-1]
