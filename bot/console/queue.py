@@ -15,7 +15,7 @@ from bot.console.auth import current_staff, staff_required
 from bot.console.labels import DEADLINE_LABELS, STATUS_LABELS, label
 from bot.console.pages import render
 from bot.http import keys
-from nlu.phone import mask_phone
+from nlu.phone import mask_phone, mask_phones_in
 from storage.communities.models import Community
 from storage.rooms.models import Room
 from storage.staff.models import Staff
@@ -64,6 +64,7 @@ class QueueRow:
     community: str
     room: str
     phone: str
+    description: str
     assignee: str
     deadline_name: str | None
     deadline: datetime | None
@@ -85,7 +86,7 @@ class QueueRow:
             "room": self.room,
             "phone": self.phone,
             "assignee": self.assignee,
-            "description": t.description,
+            "description": self.description,
             "deadline": self.deadline_name,
             "due_at": self.deadline.isoformat() if self.deadline else None,
             "overdue": self.overdue,
@@ -141,6 +142,7 @@ async def load_queue(
                 community=names.get(t.community_id, str(t.community_id)),
                 room=rooms[t.room_id].code if t.room_id in rooms else "-",
                 phone=shown_phone(staff, t),
+                description=t.description if sees_full_phone(staff, t) else mask_phones_in(t.description),
                 assignee=assignee.name if assignee else "-",
                 deadline_name=due[0] if due else None,
                 deadline=due[1] if due else None,

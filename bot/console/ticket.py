@@ -26,7 +26,7 @@ from bot.http import keys
 from dialogs import staff_action
 from dialogs.staff_work import StaffVerb
 from dialogs.wording import default_wording
-from nlu.phone import find_phones, mask_phone
+from nlu.phone import mask_phones_in
 from storage.attachments import SIZE_LIMITS, Attachment, FileStore, attachments_of, sniff
 from storage.attachments.service import add_attachment
 from storage.communities.models import Community
@@ -161,6 +161,8 @@ async def _detail_page(
         "community": community.name if community else "-",
         "room": room.code if room else "-",
         "phone": shown_phone(staff, ticket),
+        "description": ticket.description if sees_full_phone(staff, ticket) else mask_phones_in(ticket.description),
+        "department": policy.department_names.get(ticket.department, ticket.department),  # type: ignore[call-overload]
         "assignee": people.get(ticket.assignee_staff_id) if ticket.assignee_staff_id else None,
         "events": events,
         "photos": photos,
@@ -221,15 +223,8 @@ async def _conversation(session: AsyncSession, ticket: Ticket, now: datetime, *,
     ]
     lines.sort(key=lambda line: line.at)
     if mask:
-        lines = [ChatLine(line.at, line.who, masked_text(line.text)) for line in lines]
+        lines = [ChatLine(line.at, line.who, mask_phones_in(line.text)) for line in lines]
     return lines[-MAX_MESSAGES:]
-
-
-def masked_text(text: str) -> str:
-    """`text` with every phone number in it masked."""
-    for digits, start, end in sorted(find_phones(text), key=lambda found: -found[1]):
-        text = text[:start] + mask_phone(digits) + text[end:]
-    return text
 
 
 def _inbound_text(payload: dict[str, Any]) -> str:

@@ -119,3 +119,15 @@ async def test_service_agents_read_masked_numbers(site, browser) -> None:
     assert ticket.number in page and "13812345678" not in page
     _, page = await agent.get(f"/console/tickets/{ticket.id}")
     assert "13812345678" not in page and "138" in page
+
+
+async def test_a_number_typed_into_the_description_is_masked_too(site, browser) -> None:
+    ticket = await _open(site, description="厨房水管漏水，急，打我电话13912345678", phone="13812345678")
+    agent = await (await browser()).signed_in("agent")
+    _, page = await agent.get("/console/")
+    assert "13912345678" not in page
+    [row] = [r for r in (await _json(agent))["tickets"] if r["id"] == ticket.id]
+    assert row["description"].endswith("139****5678")
+    _, page = await agent.get(f"/console/tickets/{ticket.id}")
+    assert "13912345678" not in page and "139****5678" in page
+    assert "工程部" in page or "工程" in page  # the department in Chinese, not its code
