@@ -144,11 +144,17 @@ def satisfaction_trend(report: MonthlyReport, wording: Wording | None = None) ->
 
 def category_bar(report: MonthlyReport, wording: Wording | None = None) -> bytes:
     """Tickets opened per category."""
+    from matplotlib.ticker import MaxNLocator
+
     figure, axes, chinese = _figure()
     text = _Text(wording, chinese)
     axes.set_title(f"{text('reports.chart_categories')} {report.month}", **_font(chinese))
     categories = list(report.counts.by_category)
+    if not any(report.counts.by_category.values()):
+        _no_data(axes, text, chinese)
+        return _png(figure)
     names = [text.label(f"labels.category.{c}", c) for c in categories]
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # ticket counts are whole numbers
     axes.bar(range(len(categories)), [report.counts.by_category[c] for c in categories])
     axes.set_xticks(range(len(categories)), names, rotation=30, ha="right", **_font(chinese))
     axes.set_ylabel(text("reports.axis_tickets"), **_font(chinese))
@@ -160,6 +166,9 @@ def deadline_bar(report: MonthlyReport, wording: Wording | None = None) -> bytes
     figure, axes, chinese = _figure()
     text = _Text(wording, chinese)
     axes.set_title(f"{text('reports.chart_deadlines')} {report.month}", **_font(chinese))
+    if all(getattr(u, step).rate is None for u in report.deadlines for step in _STEPS):
+        _no_data(axes, text, chinese)
+        return _png(figure)
     width = 0.8 / len(_STEPS)
     for index, step in enumerate(_STEPS):
         rates = [getattr(u, step).rate for u in report.deadlines]
