@@ -24,8 +24,8 @@ CONFIG_ENV: Final = "WUYE_CONFIG"
 FILE_SUFFIX: Final = "_FILE"
 #: Where the speech model is looked for when WUYE_VOSK_MODEL is not set, relative to data_dir.
 DEFAULT_VOSK_MODEL: Final = Path("models") / "vosk-model-small-cn-0.22"
-#: Accepted values of WUYE_ASR_ENGINE.
-ASR_ENGINES: Final = ("vosk", "http", "off")
+#: Accepted values of WUYE_ASR_ENGINE ("none" is read as "off").
+ASR_ENGINES: Final = ("vosk", "http", "off", "none")
 #: Departments that may have a WeCom group robot (WUYE_WECOM_ROBOT_<DEPARTMENT>); storage.vocabulary.Department.
 WECOM_ROBOT_DEPARTMENTS: Final = (
     "service_centre",
@@ -66,6 +66,8 @@ class Settings:
     asr_engine: str = "vosk"  # vosk (local model), http (a speech service at asr_url) or off
     vosk_model: Path | None = None
     asr_url: str | None = None
+    asr_max_seconds: int = 60  # longer voice notes are refused with a polite reply, before recognition
+    asr_workers: int = 1  # speech-to-text worker threads (each recognition uses one CPU core)
     actions_port: int = 5055  # the Rasa action server (`wuye actions`)
     demo: bool = True  # create the demo community when the database has none
     console_session_hours: int = 12  # a staff console session ends this long after its last request
@@ -238,7 +240,7 @@ def _choice(value: Any) -> str:
     text = _text(value).lower()
     if text not in ASR_ENGINES:
         raise ValueError(f"is not one of {', '.join(ASR_ENGINES)}")
-    return text
+    return "off" if text == "none" else text
 
 
 _PARSERS: Final[dict[str, Callable[[Any], Any]]] = {
@@ -256,6 +258,8 @@ _PARSERS: Final[dict[str, Callable[[Any], Any]]] = {
     "wecom_agent_id": _matching(re.compile(r"^[0-9]+$"), "a numeric AgentId"),
     "wecom_max_skew_seconds": _positive_int,
     "asr_engine": _choice,
+    "asr_max_seconds": _positive_int,
+    "asr_workers": _positive_int,
     "demo": _bool,
     "console_session_hours": _positive_int,
     "console_max_failures": _positive_int,

@@ -4,7 +4,7 @@ Adapters call `run_turn` (or `handle_message` inside their own transaction) with
 the `Outgoing` replies that land in the outbox. Nothing here imports a channel library.
 """
 
-from dialogs.messages import Button, Incoming, Kind, Outgoing, buttons
+from dialogs.messages import Button, Incoming, Kind, Outgoing, VoiceProblem, buttons
 from dialogs.outreach import ask_to_confirm, resolution_request, start_questionnaire
 from dialogs.staff_work import STAFF_PAYLOAD, StaffOutcome, StaffVerb, staff_action, staff_button, update_cards
 from dialogs.turn import TurnResult, handle_message, run_turn
@@ -19,6 +19,7 @@ __all__ = [
     "StaffOutcome",
     "StaffVerb",
     "TurnResult",
+    "VoiceProblem",
     "Wording",
     "ask_to_confirm",
     "buttons",

@@ -19,6 +19,16 @@ class Kind(StrEnum):
     BUTTON = "button"  # a press of one of our buttons; `payload` says which
 
 
+class VoiceProblem(StrEnum):
+    """Why a voice note has no transcript (set by the channel's speech-to-text step)."""
+
+    OFF = "off"  # no speech-to-text engine configured or usable
+    TOO_LONG = "too_long"  # longer than the length limit
+    UNREADABLE = "unreadable"  # not audio, or corrupt
+    UNCLEAR = "unclear"  # decoded, but no words were recognised
+    FAILED = "failed"  # the engine failed on it
+
+
 @dataclass(frozen=True, slots=True)
 class Button:
     """A reply button: `label` is shown, `payload` comes back in the press."""
@@ -36,6 +46,7 @@ class Incoming:
 
     `message_id` is the channel's id of this message (deduplication key); `data` carries the bytes of a
     photo or voice note; `ref` names the bot message whose button was pressed (so it can be edited).
+    A voice note carries its transcript in `text`, or in `voice_problem` why there is none.
     """
 
     channel: str
@@ -47,6 +58,7 @@ class Incoming:
     data: bytes | None = None
     ref: str | None = None
     sender_name: str | None = None
+    voice_problem: VoiceProblem | None = None
 
     def to_log(self) -> dict[str, Any]:
         """What is kept in the inbound log (file bytes are stored as attachments, not here)."""
@@ -56,6 +68,7 @@ class Incoming:
             "payload": self.payload,
             "ref": self.ref,
             "has_data": self.data is not None,
+            **({"voice_problem": self.voice_problem.value} if self.voice_problem else {}),
         }
 
 
