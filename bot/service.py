@@ -15,6 +15,7 @@ from typing import Final, TextIO
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.asr import install as install_asr
 from bot.config import Settings
 from bot.console import install as install_console
 from bot.delivery import OutboxWorker
@@ -64,7 +65,9 @@ def build_app(
 ) -> web.Application:
     """The full service app: demo seed first, then the channel plugins, the outbox worker and the scheduler."""
     chosen = channel_plugins(settings) if plugins is None else list(plugins)
-    return create_app(settings, clock=clock, plugins=[seed_demo, *chosen, install_outbox_worker, install_scheduler])
+    return create_app(
+        settings, clock=clock, plugins=[seed_demo, install_asr, *chosen, install_outbox_worker, install_scheduler]
+    )
 
 
 def seed_demo(app: web.Application) -> None:

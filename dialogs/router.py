@@ -29,6 +29,7 @@ from dialogs.flows import (
     intake,
     late_answer,
     status,
+    voice,
 )
 from dialogs.messages import Kind
 from storage.attachments.service import add_attachment
@@ -63,6 +64,8 @@ NAVIGATION: Final = {
     "更换手机号": "change_phone",
     "修改手机号": "change_phone",
     "我的信息": "profile",
+    "老人模式": "elderly",
+    "语音报修": "voice",
 }
 #: Confidence of the NLU's type above which a message in the middle of a form counts as a new request.
 NEW_REQUEST_CONFIDENCE: Final = 0.85
@@ -75,8 +78,8 @@ async def route(turn: Turn) -> None:
     payload = incoming.payload or ""
     if incoming.kind is Kind.PHOTO:
         return await _photo(turn)
-    if incoming.kind is Kind.VOICE and not turn.text:
-        return turn.say(turn.w("voice.no_transcript"), *_menu_rows(turn))
+    if incoming.kind is Kind.VOICE:
+        return await _voice_note(turn)
     if payload and await _global_button(turn, payload):
         return
     command = _navigation_word(payload) if payload else NAVIGATION.get(turn.text.strip("。.!！ "))
@@ -124,6 +127,8 @@ async def start_request(turn: Turn) -> None:
         return await _help(turn)
     if _is_emergency(turn):
         return await emergency.start(turn)
+    if turn.resident.elderly and parsed.type in ("repair", "complaint") and not parsed.withdrawn:
+        return await voice.heard(turn, None)  # the simplified flow: read back, then one question at a time
     if parsed.withdrawn:
         return await status.show_list(turn, offer_cancel=True)
     if parsed.type == "complaint":
@@ -203,6 +208,8 @@ async def _start_from_menu(turn: Turn, command: str) -> None:
     if command == "inquiry":
         turn.state.finish()
         return turn.say(turn.w("inquiry.ask"))
+    if command in ("elderly", "voice"):
+        return await voice.start_from_menu(turn, elderly=command == "elderly")
     await _help(turn)
 
 
@@ -282,6 +289,26 @@ async def _photo(turn: Turn) -> None:
     turn.say(turn.w("photo.start_repair"))
 
 
+async def _voice_note(turn: Turn) -> None:
+    """A voice note: kept as an attachment, then its transcript read back; an emergency is acted on at once,
+    and the answer to a room or phone question is taken as typed."""
+    voice_id = await voice.keep_recording(turn)
+    state = turn.state
+    if not turn.text:
+        return await voice.no_transcript(turn, voice_id, _menu_rows(turn))
+    if _is_emergency(turn) and state.flow != emergency.NAME:
+        if state.active:
+            state.put_aside(turn.now, "emergency")
+        await emergency.start(turn)
+        return await voice.attach_recording(turn, voice_id)
+    if voice.answers_a_question(turn):
+        if voice_id is not None:
+            state.slots.setdefault("voice_ids", []).append(voice_id)
+        await FLOWS[state.flow].handle(turn)
+        return await voice.attach_recording(turn, voice_id)
+    await voice.heard(turn, voice_id)
+
+
 def _expire_idle(turn: Turn) -> None:
     """A form idle longer than the policy allows becomes a draft; a draft too old is dropped."""
     state, rules = turn.state, turn.policy.conversation
@@ -333,7 +360,8 @@ def _menu_rows(turn: Turn) -> list[list[tuple[str, str]]]:
     return [
         [(turn.w("menu.repair"), "menu:repair"), (turn.w("menu.complaint"), "menu:complaint")],
         [(turn.w("menu.inquiry"), "menu:inquiry"), (turn.w("menu.status"), "menu:status")],
-        [(turn.w("menu.booking"), "menu:booking")],
+        [(turn.w("menu.booking"), "menu:booking"), (turn.w("menu.voice"), "menu:voice")],
+        [(turn.w("menu.elderly"), "menu:elderly")],
     ]
 
 

@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from aiohttp import BodyPartReader, web
 
+from bot.asr import transcribe_incoming
 from bot.http import Plugin, keys
 from bot.webchat.community import CommunityChoice, NoCommunity
 from bot.webchat.cookie import new_session_id, session_id_of, set_session_cookie
@@ -26,6 +27,8 @@ __all__ = ["MAX_PHOTO_BYTES", "WEBCHAT", "WebchatState", "install", "plugin"]
 
 #: The largest photo accepted, in bytes (10 MB); bigger uploads get 413 before they are read whole.
 MAX_PHOTO_BYTES: Final = 10 * 1024 * 1024
+#: The largest voice recording accepted, in bytes (5 MB, the voice attachment limit).
+MAX_VOICE_BYTES: Final = 5 * 1024 * 1024
 #: The longest a `GET /webchat/messages` waits for a new reply, in seconds.
 MAX_WAIT_SECONDS: Final = 20.0
 #: The longest text a resident may send in one message, in characters.
@@ -48,6 +51,8 @@ _REF: Final = re.compile(r"^[0-9]{1,18}$")
 #: What residents read when something is wrong (zh-CN, short, says what to do).
 TOO_LARGE: Final = "照片太大了（超过10MB），请换一张小一点的照片或压缩后再发。"
 NOT_A_PHOTO: Final = "没有收到照片，请重新选择一张图片。"
+VOICE_TOO_LARGE: Final = "这段录音太大了，请说短一点再发。"
+NO_VOICE: Final = "没有收到录音，请按住说话后再松开。"
 BAD_MESSAGE: Final = "消息格式不对，请刷新页面后再试。"
 TOO_LONG: Final = f"消息太长了（最多{MAX_TEXT_CHARS}字），请分几条发送。"
 NO_COMMUNITY: Final = "在线客服还没有设置好小区，请稍后再试或拨打物业服务电话。"
@@ -87,6 +92,7 @@ def install(app: web.Application, *, community: str | None = None) -> None:
     app.router.add_post("/webchat/messages", post_message, name="webchat_post")
     app.router.add_get("/webchat/messages", get_messages, name="webchat_poll")
     app.router.add_post("/webchat/photos", post_photo, name="webchat_photo")
+    app.router.add_post("/webchat/voice", post_voice, name="webchat_voice")
     app.router.add_get(PHOTO_ROUTE, photo_handler(state.files), name="webchat_photo_file")
     app.router.add_static("/webchat/static/", STATIC_DIR, name="webchat_static")
 
@@ -161,6 +167,33 @@ async def post_photo(request: web.Request) -> web.Response:
         return _error(400, NOT_A_PHOTO)
     session_id, is_new = _session_id(request)
     incoming = Incoming(channel=CHANNEL, sender_id=session_id, message_id=client_id, kind=Kind.PHOTO, data=data)
+    return await _take(request, incoming, new_session=is_new)
+
+
+async def post_voice(request: web.Request) -> web.Response:
+    """Multipart with one recording (the browser's MediaRecorder: WebM/Opus, OGG/Opus or MP4) in the field
+    `voice`, the client message id in `?id=`; it becomes a voice note with its transcript."""
+    if request.content_length is not None and request.content_length > MAX_VOICE_BYTES + 64 * 1024:
+        return _error(413, VOICE_TOO_LARGE)
+    client_id = request.query.get("id", "")
+    if not _CLIENT_ID.match(client_id):
+        return _error(400, BAD_MESSAGE)
+    try:
+        reader = await request.multipart()
+        data = None
+        while (part := await reader.next()) is not None:
+            if isinstance(part, BodyPartReader) and part.name == "voice":
+                data = await _read_limited(part, MAX_VOICE_BYTES)
+                break
+    except (ValueError, AssertionError, KeyError):
+        return _error(400, NO_VOICE)
+    except _TooLarge:
+        return _error(413, VOICE_TOO_LARGE)
+    if not data:
+        return _error(400, NO_VOICE)
+    session_id, is_new = _session_id(request)
+    incoming = Incoming(channel=CHANNEL, sender_id=session_id, message_id=client_id, kind=Kind.VOICE, data=data)
+    incoming = await transcribe_incoming(request.app, incoming)
     return await _take(request, incoming, new_session=is_new)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -19,13 +20,10 @@ from bot.wecom.client import TransportError, WeComClient, WeComError
 from bot.wecom.sender import CHANNEL
 from bot.wecom.tasks import CardTasks
 from dialogs import STAFF_PAYLOAD, Incoming, Kind, default_wording, run_turn, staff_button
-from storage.attachments.service import add_attachment
 from storage.attachments.store import FileStore
-from storage.errors import AttachmentRejected
 from storage.inbound.models import InboundMessage
 from storage.inbound.service import record_inbound
 from storage.outbox.service import enqueue
-from storage.residents.service import find_resident_by_identity
 
 __all__ = ["Callback", "MalformedXml", "handle_callback", "parse_xml"]
 
@@ -97,8 +95,12 @@ async def handle_callback(
     files: FileStore,
     community_id: int,
     now: datetime,
+    hear: Callable[[Incoming], Awaitable[Incoming]] | None = None,
 ) -> bool:
-    """Handle one callback once; True when it was new and handled, False for a repeat or something ignored."""
+    """Handle one callback once; True when it was new and handled, False for a repeat or something ignored.
+
+    `hear` fills a voice note's transcript (`bot.asr.transcribe_incoming`); the dialogs keep the recording.
+    """
     if not callback.sender:
         return False
     if callback.msg_type == "event" and callback.event == CARD_EVENT:
@@ -117,12 +119,12 @@ async def handle_callback(
         data = await _download(client, callback.fields.get("MediaId", ""))
         kind = Kind.PHOTO if callback.msg_type == "image" else Kind.VOICE
         incoming = _incoming(callback, kind, data=data)
+        if kind is Kind.VOICE and hear is not None:
+            incoming = await hear(incoming)
     else:
         _log.info("wecom: ignored a %s %s callback", callback.msg_type, callback.event or "")
         return False
     result = await run_turn(sessions, incoming, community_id=community_id, now=now, files=files)
-    if incoming.kind is Kind.VOICE and incoming.data and not result.duplicate:
-        await _keep_voice(sessions, files, incoming, now=now)
     return not result.duplicate
 
 
@@ -149,26 +151,6 @@ async def _download(client: WeComClient, media_id: str) -> bytes | None:
     except (WeComError, TransportError) as error:
         _log.warning("wecom: could not download media: %s", error)
         return None
-
-
-async def _keep_voice(
-    sessions: async_sessionmaker[AsyncSession], files: FileStore, incoming: Incoming, *, now: datetime
-) -> None:
-    """Store a voice note (AMR) as the resident's attachment, for the voice flow."""
-    assert incoming.data is not None
-    try:
-        async with sessions.begin() as session:
-            resident = await find_resident_by_identity(session, channel=CHANNEL, external_id=incoming.sender_id)
-            await add_attachment(
-                session,
-                files,
-                data=incoming.data,
-                now=now,
-                expected_kind="voice",
-                resident_id=resident.id if resident else None,
-            )
-    except AttachmentRejected as error:
-        _log.info("wecom: voice note not kept: %s", error)
 
 
 async def _staff_click(

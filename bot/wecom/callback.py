@@ -16,6 +16,7 @@ from typing import Final
 
 from aiohttp import web
 
+from bot.asr import transcribe_incoming
 from bot.http import keys
 from bot.webchat.community import CommunityChoice, NoCommunity
 from bot.wecom.adapter import Callback, MalformedXml, handle_callback, parse_xml
@@ -164,6 +165,7 @@ async def _handle(app: web.Application, state: WeComState, callback: Callback) -
             files=state.files,
             community_id=community_id,
             now=app[keys.CLOCK].now(),
+            hear=lambda incoming: transcribe_incoming(app, incoming),
         )
     worker = app.get(keys.OUTBOX_WORKER)
     if handled and worker is not None:

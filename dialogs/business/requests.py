@@ -39,6 +39,7 @@ class RequestForm:
     where: str | None = None
     demand: str | None = None
     photo_ids: list[int] = field(default_factory=list)
+    voice_ids: list[int] = field(default_factory=list)  # voice notes the request was told in
 
     def full_description(self) -> str:
         """The description staff read; a complaint's time and place are added to what happened."""
@@ -107,8 +108,8 @@ async def submit_request(
         complaint_target=form.target,
         complaint_demand=form.demand,
     )
-    if form.photo_ids:
-        await attach_to_ticket(session, attachment_ids=form.photo_ids, ticket_id=ticket.id)
+    if form.photo_ids or form.voice_ids:
+        await attach_to_ticket(session, attachment_ids=[*form.photo_ids, *form.voice_ids], ticket_id=ticket.id)
     await remember_contact(session, resident_id=resident_id, room=form.room, phone=form.phone, now=now, bound=bound)
     room_code = next((room.code for room in bound if room.id == ticket.room_id), None)
     await notify_new_ticket(session, ticket, wording=wording, now=now, room_code=room_code)

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from dialogs.context import Turn
-from dialogs.flows import binding, booking, complaint, emergency, feedback, inquiry, intake, status
+from dialogs.flows import binding, booking, complaint, emergency, feedback, inquiry, intake, status, voice
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ FLOWS: dict[str, FlowSteps] = {
     inquiry.NAME: FlowSteps(inquiry.handle, inquiry.reprompt),
     booking.NAME: FlowSteps(booking.handle, booking.reprompt),
     status.NAME: FlowSteps(status.handle, status.reprompt),
+    voice.NAME: FlowSteps(voice.handle, voice.reprompt),
     feedback.CONFIRM_FLOW: FlowSteps(feedback.handle_confirm, feedback.reprompt_confirm),
     feedback.CALLBACK_FLOW: FlowSteps(feedback.handle_callback, feedback.reprompt_callback),
 }
@@ -45,6 +46,8 @@ FREE_TEXT_STEPS = {
     (complaint.NAME, complaint.Step.DEMAND),
     (feedback.CONFIRM_FLOW, feedback.Step.REASON),
     (feedback.CALLBACK_FLOW, feedback.Step.WHY),
+    (voice.NAME, voice.Step.ASK),
+    (voice.NAME, voice.Step.HEARD),
 }
 
 __all__ = ["FLOWS", "FREE_TEXT_STEPS", "FlowSteps"]

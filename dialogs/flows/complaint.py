@@ -197,6 +197,7 @@ async def submit(turn: Turn) -> None:
         where=slots.get("where") or None,
         demand=slots.get("demand") or None,
         photo_ids=list(slots.get("photo_ids") or []),
+        voice_ids=list(slots.get("voice_ids") or []),
     )
     ticket = await _contact.open_ticket(turn, form)
     turn.state.finish()

@@ -193,6 +193,7 @@ async def submit(turn: Turn) -> None:
         phone=slots.get("phone"),
         name=turn.resident.name,
         photo_ids=list(slots.get("photo_ids") or []),
+        voice_ids=list(slots.get("voice_ids") or []),
     )
     ticket = await _contact.open_ticket(turn, form)
     turn.state.finish()

@@ -364,11 +364,24 @@ def _faq(table: dict[str, Any]) -> dict[str, FaqAnswer]:
 
 def _conversation(table: dict[str, Any]) -> ConversationRules:
     path = "conversation"
-    _check_keys(table, {"idle_minutes", "draft_keep_days", "max_photos"}, path)
+    _check_keys(
+        table,
+        {"idle_minutes", "draft_keep_days", "max_photos", "voice_retries", "callback_urgency", "callback_visit"},
+        path,
+    )
+    urgency = table.get("callback_urgency", "urgent")
+    if urgency not in ("normal", "urgent", "critical"):
+        raise PolicyError(f"{path}.callback_urgency", "must be normal, urgent or critical")
+    visit = table.get("callback_visit", False)
+    if not isinstance(visit, bool):
+        raise PolicyError(f"{path}.callback_visit", "must be true or false")
     return ConversationRules(
         idle=_minutes(table, "idle_minutes", path),  # type: ignore[arg-type]
         draft_keep=timedelta(days=_count(table, "draft_keep_days", path)),
         max_photos=_count(table, "max_photos", path),
+        voice_retries=_count(table, "voice_retries", path) if "voice_retries" in table else 2,
+        callback_urgency=urgency,
+        callback_visit=visit,
     )
 
 

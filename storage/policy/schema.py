@@ -137,6 +137,9 @@ class ConversationRules:
     idle: timedelta
     draft_keep: timedelta
     max_photos: int
+    voice_retries: int = 2  # 不对 under a voice read-back before a call back is offered first
+    callback_urgency: str = "urgent"  # urgency of a 叫人给我回电话 ticket
+    callback_visit: bool = False  # the call-back ticket asks staff to visit instead of phoning
 
 
 @dataclass(frozen=True)

@@ -103,8 +103,18 @@ def wecom_settings(tmp_path: Path, fake: FakeWeCom) -> Settings:
 
 
 @pytest.fixture
+def asr_plugins() -> list[Any]:
+    """Plugins installed before the WeCom one (a test module overrides this to add speech to text)."""
+    return []
+
+
+@pytest.fixture
 async def world(
-    tmp_path: Path, fake: FakeWeCom, sessions: async_sessionmaker[AsyncSession], clock: FrozenClock
+    tmp_path: Path,
+    fake: FakeWeCom,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
+    asr_plugins: list[Any],
 ) -> AsyncIterator[World]:
     """The service app serving /wecom/callback over real HTTP, its outbox worker sending to the fake."""
     async with sessions.begin() as session:
@@ -127,7 +137,7 @@ async def world(
         wecom_settings(tmp_path, fake),
         clock=clock,
         sessionmaker=sessions,
-        plugins=[install, lambda app: install_outbox_worker(app, idle_seconds=0.05)],
+        plugins=[*asr_plugins, install, lambda app: install_outbox_worker(app, idle_seconds=0.05)],
     )
     network = SlowNetwork()
     app.middlewares.append(network.middleware)

@@ -169,5 +169,42 @@
     });
   });
 
+  // Voice notes: hold the microphone button to record (MediaRecorder: WebM/Opus or OGG/Opus), release to send.
+  var record = document.getElementById("record");
+  var recorder = null;
+  var chunks = [];
+  if (window.MediaRecorder && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+    record.hidden = false;
+    var start = function (event) {
+      event.preventDefault();
+      if (recorder) { return; }
+      navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
+        chunks = [];
+        recorder = new MediaRecorder(stream);
+        recorder.addEventListener("dataavailable", function (e) { if (e.data.size) { chunks.push(e.data); } });
+        recorder.addEventListener("stop", function () {
+          stream.getTracks().forEach(function (t) { t.stop(); });
+          var blob = new Blob(chunks, { type: recorder.mimeType || "audio/webm" });
+          recorder = null;
+          record.classList.remove("recording");
+          if (!blob.size) { return; }
+          if (blob.size > 5 * 1024 * 1024) { showError("这段录音太大了，请说短一点再发。"); return; }
+          var row = bubble("me", "🎤 语音（正在识别…）");
+          messages.appendChild(row);
+          scrollDown();
+          var form = new FormData();
+          form.append("voice", blob, "voice");
+          post("/webchat/voice?id=" + newId(), form, null).then(function () { row.firstChild.textContent = "🎤 语音"; });
+        });
+        recorder.start();
+        record.classList.add("recording");
+      }, function () { showError("无法使用麦克风，请打字告诉我。"); });
+    };
+    var stop = function () { if (recorder && recorder.state === "recording") { recorder.stop(); } };
+    record.addEventListener("pointerdown", start);
+    record.addEventListener("pointerup", stop);
+    record.addEventListener("pointerleave", stop);
+  }
+
   poll();
 })();
