@@ -85,3 +85,17 @@ async def test_concurrent_voice_notes_share_one_bounded_pool(transcriber: Transc
     results = await asyncio.gather(*(transcriber.transcribe(aishell(f)) for f in ("wav", "ogg", "amr", "wav", "ogg")))
     assert {r.text for r in results} == {AISHELL_TEXT}
     assert transcriber._pool._max_workers == 1
+
+
+async def test_bench_prints_the_real_time_factor_and_memory(
+    vosk_engine: VoskEngine,
+    tmp_path,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    from bot.asr.bench import main
+    from tests.asr_fixtures import AISHELL, MODEL_DIR
+
+    (tmp_path / AISHELL.name).write_bytes(AISHELL.read_bytes())
+    await main(tmp_path, MODEL_DIR)
+    out = capsys.readouterr().out
+    assert out.count(AISHELL_TEXT) == 3 and "RTF" in out and "RSS" in out
