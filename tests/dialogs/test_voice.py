@@ -217,3 +217,15 @@ async def test_spoken_yes_confirms(db: Database, estate: Estate, clock: FrozenCl
     await voice_note(chat, words)
     assert "您说的是：对" not in chat.text
     assert len(await tickets(db)) == 1
+
+
+def test_callback_policy_is_checked() -> None:
+    from storage.policy import load_policy
+    from storage.policy.loader import PolicyError
+
+    rules = load_policy('[conversation]\ncallback_visit = true\nvoice_retries = 3\ncallback_urgency = "normal"\n')
+    assert (rules.conversation.callback_visit, rules.conversation.voice_retries) == (True, 3)
+    assert rules.conversation.callback_urgency == "normal"
+    for bad in ('callback_urgency = "soon"', 'callback_visit = "yes"', "voice_retries = 0"):
+        with pytest.raises(PolicyError):
+            load_policy(f"[conversation]\n{bad}\n")
