@@ -11,6 +11,7 @@ from aiohttp import web
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
+from bot.asr import transcribe_incoming
 from bot.http import add_background_task, keys
 from bot.telegram.client import make_bot, webhook_secret
 from bot.telegram.context import TelegramContext
@@ -71,6 +72,7 @@ def install(app: web.Application, *, poll_timeout: float | None = None, communit
         link_key=link_key(settings.telegram_token or ""),
         wake=wake,
         metrics=app[keys.METRICS],
+        hear=lambda incoming: transcribe_incoming(app, incoming),
     )
     handler = UpdateHandler(context)
     sender = TelegramSender(bot, PhotoSource(app[keys.SESSIONMAKER], files), menu_keyboard(wording), ChatLimits())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -12,7 +12,7 @@ from telegram.ext import ExtBot
 
 from bot.metrics import Metrics
 from bot.webchat.community import CommunityChoice
-from dialogs import Outgoing, Wording
+from dialogs import Incoming, Outgoing, Wording
 from storage.attachments.store import FileStore
 from storage.clock import Clock
 from storage.outbox.service import enqueue
@@ -34,6 +34,8 @@ class TelegramContext:
     link_key: bytes
     wake: Callable[[], None]
     metrics: Metrics | None = None
+    #: Fills a voice note's transcript (`bot.asr.transcribe_incoming`); the dialogs keep the recording.
+    hear: Callable[[Incoming], Awaitable[Incoming]] | None = None
 
     async def download(self, file_id: str, size: int | None) -> bytes | None:
         """The file's bytes via getFile and the file URL; None when it is too large for a bot to fetch."""

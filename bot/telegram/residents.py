@@ -11,9 +11,6 @@ from bot.telegram.context import TelegramContext, command_of
 from bot.telegram.render import menu_payloads
 from bot.telegram.sender import CHANNEL
 from dialogs import Incoming, Kind, TurnResult, run_turn
-from storage.attachments.service import add_attachment
-from storage.errors import AttachmentRejected
-from storage.residents.service import find_resident_by_identity
 
 __all__ = ["resident_button", "resident_message"]
 
@@ -44,10 +41,9 @@ async def resident_message(context: TelegramContext, message: Message) -> TurnRe
         data=data,
         sender_name=message.from_user.full_name if message.from_user else None,
     )
-    result = await _turn(context, incoming)
-    if kind is Kind.VOICE and data is not None and not result.duplicate:
-        await _keep_voice(context, incoming.sender_id, data)
-    return result
+    if kind is Kind.VOICE and context.hear is not None:
+        incoming = await context.hear(incoming)
+    return await _turn(context, incoming)
 
 
 async def resident_button(context: TelegramContext, query: CallbackQuery) -> TurnResult:
@@ -95,20 +91,3 @@ async def _fetch(context: TelegramContext, file_id: str, size: int | None) -> by
     except TelegramError as error:
         _log.warning("telegram: file %s not downloaded: %s", file_id, error)
         return None
-
-
-async def _keep_voice(context: TelegramContext, chat_id: str, data: bytes) -> None:
-    """Store a voice note as the resident's attachment (transcription reads it later)."""
-    async with context.sessions.begin() as session:
-        resident = await find_resident_by_identity(session, channel=CHANNEL, external_id=chat_id)
-        try:
-            await add_attachment(
-                session,
-                context.files,
-                data=data,
-                now=context.clock.now(),
-                expected_kind="voice",
-                resident_id=resident.id if resident else None,
-            )
-        except AttachmentRejected as error:
-            _log.info("telegram: voice note of %s not kept: %s", chat_id, error)

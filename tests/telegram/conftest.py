@@ -138,7 +138,13 @@ class Service:
 
 
 async def start_service(
-    tmp_path: Path, db: Database, fake: FakeBotApi, clock: RunningClock, *, webhook: bool = False
+    tmp_path: Path,
+    db: Database,
+    fake: FakeBotApi,
+    clock: RunningClock,
+    *,
+    webhook: bool = False,
+    plugins: list[Callable[[web.Application], None]] | None = None,
 ) -> tuple[Service, Callable[[], Any]]:
     port = unused_port()
     settings = Settings(
@@ -156,7 +162,7 @@ async def start_service(
     def worker(app: web.Application) -> None:
         install_outbox_worker(app, idle_seconds=0.2)
 
-    app = create_app(settings, clock=clock, sessionmaker=db.sessions, plugins=[telegram, worker])
+    app = create_app(settings, clock=clock, sessionmaker=db.sessions, plugins=[*(plugins or []), telegram, worker])
     server = TestServer(app, port=port)
     await server.start_server()
     return Service(app, server, db, clock), server.close
