@@ -147,24 +147,10 @@ async def post_message(request: web.Request) -> web.Response:
 
 async def post_photo(request: web.Request) -> web.Response:
     """Multipart with one image in the field `photo`, the client message id in `?id=`; 413 above MAX_PHOTO_BYTES."""
-    if request.content_length is not None and request.content_length > MAX_PHOTO_BYTES + 64 * 1024:
-        return _error(413, TOO_LARGE)
-    client_id = request.query.get("id", "")
-    if not _CLIENT_ID.match(client_id):
-        return _error(400, BAD_MESSAGE)
-    try:
-        reader = await request.multipart()
-        data = None
-        while (part := await reader.next()) is not None:
-            if isinstance(part, BodyPartReader) and part.name == "photo":
-                data = await _read_limited(part, MAX_PHOTO_BYTES)
-                break
-    except (ValueError, AssertionError, KeyError):  # not multipart, or a malformed body
-        return _error(400, NOT_A_PHOTO)
-    except _TooLarge:
-        return _error(413, TOO_LARGE)
-    if not data:
-        return _error(400, NOT_A_PHOTO)
+    upload = await _upload(request, field="photo", limit=MAX_PHOTO_BYTES, too_large=TOO_LARGE, missing=NOT_A_PHOTO)
+    if isinstance(upload, web.Response):
+        return upload
+    client_id, data = upload
     session_id, is_new = _session_id(request)
     incoming = Incoming(channel=CHANNEL, sender_id=session_id, message_id=client_id, kind=Kind.PHOTO, data=data)
     return await _take(request, incoming, new_session=is_new)
@@ -173,8 +159,22 @@ async def post_photo(request: web.Request) -> web.Response:
 async def post_voice(request: web.Request) -> web.Response:
     """Multipart with one recording (the browser's MediaRecorder: WebM/Opus, OGG/Opus or MP4) in the field
     `voice`, the client message id in `?id=`; it becomes a voice note with its transcript."""
-    if request.content_length is not None and request.content_length > MAX_VOICE_BYTES + 64 * 1024:
-        return _error(413, VOICE_TOO_LARGE)
+    upload = await _upload(request, field="voice", limit=MAX_VOICE_BYTES, too_large=VOICE_TOO_LARGE, missing=NO_VOICE)
+    if isinstance(upload, web.Response):
+        return upload
+    client_id, data = upload
+    session_id, is_new = _session_id(request)
+    incoming = Incoming(channel=CHANNEL, sender_id=session_id, message_id=client_id, kind=Kind.VOICE, data=data)
+    incoming = await transcribe_incoming(request.app, incoming)
+    return await _take(request, incoming, new_session=is_new)
+
+
+async def _upload(
+    request: web.Request, *, field: str, limit: int, too_large: str, missing: str
+) -> tuple[str, bytes] | web.Response:
+    """(client message id, file bytes) of a one-file multipart upload, or the refusal to answer with."""
+    if request.content_length is not None and request.content_length > limit + 64 * 1024:
+        return _error(413, too_large)
     client_id = request.query.get("id", "")
     if not _CLIENT_ID.match(client_id):
         return _error(400, BAD_MESSAGE)
@@ -182,19 +182,16 @@ async def post_voice(request: web.Request) -> web.Response:
         reader = await request.multipart()
         data = None
         while (part := await reader.next()) is not None:
-            if isinstance(part, BodyPartReader) and part.name == "voice":
-                data = await _read_limited(part, MAX_VOICE_BYTES)
+            if isinstance(part, BodyPartReader) and part.name == field:
+                data = await _read_limited(part, limit)
                 break
-    except (ValueError, AssertionError, KeyError):
-        return _error(400, NO_VOICE)
+    except (ValueError, AssertionError, KeyError):  # not multipart, or a malformed body
+        return _error(400, missing)
     except _TooLarge:
-        return _error(413, VOICE_TOO_LARGE)
+        return _error(413, too_large)
     if not data:
-        return _error(400, NO_VOICE)
-    session_id, is_new = _session_id(request)
-    incoming = Incoming(channel=CHANNEL, sender_id=session_id, message_id=client_id, kind=Kind.VOICE, data=data)
-    incoming = await transcribe_incoming(request.app, incoming)
-    return await _take(request, incoming, new_session=is_new)
+        return _error(400, missing)
+    return client_id, data
 
 
 async def get_messages(request: web.Request) -> web.Response:
