@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import ClientResponse, ClientSession, CookieJar
+from aiohttp import ClientResponse, ClientSession
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -26,6 +26,7 @@ from storage.clock import FrozenClock
 from storage.db import create_engine, create_sessionmaker
 from storage.staff.auth import set_password
 from storage.staff.models import Staff
+from tests.bot.webchat.conftest import browsers
 from tests.storage.conftest import clock, sqlite_template
 
 __all__ = ["clock", "sqlite_template"]
@@ -134,15 +135,5 @@ async def server(site: Site) -> AsyncIterator[TestServer]:
 @pytest.fixture
 async def browser(server: TestServer) -> AsyncIterator[Callable[[], Awaitable[Browser]]]:
     """Open a new browser (its own cookie jar): `b = await browser()`."""
-    opened: list[ClientSession] = []
-
-    async def open_browser() -> Browser:
-        http = ClientSession(base_url=server.make_url("/"), cookie_jar=CookieJar(unsafe=True))
-        opened.append(http)
-        return Browser(http)
-
-    try:
+    async with browsers(server, Browser) as open_browser:
         yield open_browser
-    finally:
-        for http in opened:
-            await http.close()

@@ -7,8 +7,9 @@ import asyncio
 import itertools
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from aiohttp import ClientResponse, ClientSession, CookieJar, FormData, web
@@ -25,6 +26,8 @@ from storage.clock import FrozenClock
 from storage.db import create_engine, create_sessionmaker
 from storage.outbox import OutboxMessage
 from tests.storage.conftest import clock, sqlite_template
+
+T = TypeVar("T")
 
 __all__ = ["clock", "sqlite_template"]
 
@@ -131,21 +134,28 @@ async def server(app: web.Application) -> AsyncIterator[TestServer]:
         await server.close()
 
 
-@pytest.fixture
-async def browser(server: TestServer) -> AsyncIterator[Callable[[], Awaitable[Resident]]]:
-    """Open a new browser (its own cookie jar) on the server: `resident = await browser()`."""
+@asynccontextmanager
+async def browsers(server: TestServer, wrap: Callable[[ClientSession], T]) -> AsyncIterator[Callable[[], Awaitable[T]]]:
+    """A way to open browsers (each with its own cookie jar) on `server`; all are closed on exit."""
     opened: list[ClientSession] = []
 
-    async def open_browser() -> Resident:
+    async def open_browser() -> T:
         http = ClientSession(base_url=server.make_url("/"), cookie_jar=CookieJar(unsafe=True))
         opened.append(http)
-        return Resident(http)
+        return wrap(http)
 
     try:
         yield open_browser
     finally:
         for http in opened:
             await http.close()
+
+
+@pytest.fixture
+async def browser(server: TestServer) -> AsyncIterator[Callable[[], Awaitable[Resident]]]:
+    """Open a new browser (its own cookie jar) on the server: `resident = await browser()`."""
+    async with browsers(server, Resident) as open_browser:
+        yield open_browser
 
 
 async def outbox(sessions: async_sessionmaker[AsyncSession], **where: Any) -> list[OutboxMessage]:
