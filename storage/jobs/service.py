@@ -10,6 +10,7 @@ from typing import Any, Final
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage._backoff import doubling
 from storage._dialect import insert_or_get_id
 from storage.errors import Conflict, NotFound
 from storage.jobs.models import Job
@@ -32,7 +33,7 @@ class JobStatus(StrEnum):
 
 def retry_delay(attempts: int) -> timedelta:
     """Delay after `attempts` failed runs: 1 min, 2 min, 4 min ... capped at 6 h."""
-    return min(BASE_RETRY * 2 ** max(attempts - 1, 0), MAX_RETRY)
+    return doubling(attempts, base=BASE_RETRY, cap=MAX_RETRY)
 
 
 async def schedule_job(

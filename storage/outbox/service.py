@@ -10,6 +10,7 @@ from typing import Any, Final
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage._backoff import doubling
 from storage._dialect import insert_or_get_id
 from storage.errors import Conflict, NotFound
 from storage.outbox.models import OutboxMessage
@@ -32,7 +33,7 @@ class OutboxStatus(StrEnum):
 
 def backoff(attempts: int) -> timedelta:
     """Delay before the next try after `attempts` failed tries: 30 s, 1 min, 2 min ... capped at 1 h."""
-    return min(BASE_BACKOFF * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
+    return doubling(attempts, base=BASE_BACKOFF, cap=MAX_BACKOFF)
 
 
 async def enqueue(
