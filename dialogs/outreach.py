@@ -43,24 +43,36 @@ def resolution_request(ticket: Ticket, *, wording: Wording) -> Outgoing:
     )
 
 
-async def ask_to_confirm(session: AsyncSession, ticket: Ticket, *, wording: Wording, now: datetime) -> int:
-    """Queue the confirmation request to every chat of the ticket's resident; returns how many."""
+async def tell_resident(
+    session: AsyncSession, ticket: Ticket, message: Outgoing, *, kind: str, key: str, now: datetime
+) -> int:
+    """Queue `message` about `ticket` to every chat of its resident, once per `key`; returns how many chats.
+
+    The dedupe key of each row is `<key>:<channel>:<chat id>`, so a repeated call queues nothing new.
+    """
     if ticket.resident_id is None:
         return 0
-    message = resolution_request(ticket, wording=wording)
     chats = await resident_chats(session, ticket.resident_id)
+    payload = message.to_dict() | {"ticket_id": ticket.id}
     for chat in chats:
         await enqueue(
             session,
             channel=chat.channel,
             recipient=chat.external_id,
-            kind="confirm_request",
-            payload=message.to_dict(),
+            kind=kind,
+            payload=payload,
             ticket_id=ticket.id,
-            dedupe_key=f"confirm:{ticket.id}:{ticket.reopen_count}:{chat.channel}:{chat.external_id}",
+            dedupe_key=f"{key}:{chat.channel}:{chat.external_id}",
             now=now,
         )
     return len(chats)
+
+
+async def ask_to_confirm(session: AsyncSession, ticket: Ticket, *, wording: Wording, now: datetime) -> int:
+    """Queue the confirmation request to every chat of the ticket's resident; returns how many."""
+    message = resolution_request(ticket, wording=wording)
+    key = f"confirm:{ticket.id}:{ticket.reopen_count}"
+    return await tell_resident(session, ticket, message, kind="confirm_request", key=key, now=now)
 
 
 async def start_questionnaire(

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.business.notices import card_dedupe_key, ticket_card
 from dialogs.messages import Outgoing, buttons
-from dialogs.outreach import ask_to_confirm, resident_chats
+from dialogs.outreach import ask_to_confirm, tell_resident
 from dialogs.wording import Wording
 from storage.communities.service import policy_for
 from storage.errors import InvalidInput, NotFound, PermissionDenied, ReasonRequired, TransitionNotAllowed
@@ -189,24 +189,13 @@ async def running_late(
         now=now,
         data={"late_minutes": minutes, "eta": eta.isoformat()},
     )
-    if ticket.resident_id is not None:
-        notice = Outgoing(
-            text=wording("late.notice", number=ticket.number, eta=when),
-            buttons=buttons(
-                [(wording("late.fine"), f"late:{ticket.id}:ok"), (wording("late.rebook"), f"late:{ticket.id}:rebook")]
-            ),
-        )
-        for chat in await resident_chats(session, ticket.resident_id):
-            await enqueue(
-                session,
-                channel=chat.channel,
-                recipient=chat.external_id,
-                kind="late_notice",
-                payload=notice.to_dict() | {"ticket_id": ticket.id},
-                ticket_id=ticket.id,
-                dedupe_key=f"late:{ticket.id}:v{ticket.version}:{chat.channel}:{chat.external_id}",
-                now=now,
-            )
+    notice = Outgoing(
+        text=wording("late.notice", number=ticket.number, eta=when),
+        buttons=buttons(
+            [(wording("late.fine"), f"late:{ticket.id}:ok"), (wording("late.rebook"), f"late:{ticket.id}:rebook")]
+        ),
+    )
+    await tell_resident(session, ticket, notice, kind="late_notice", key=f"late:{ticket.id}:v{ticket.version}", now=now)
     return StaffOutcome(True, wording("staff.done_late", number=ticket.number, eta=when), ticket)
 
 
@@ -290,17 +279,8 @@ async def _tell_resident(
     text = await _progress_text(session, ticket, verb, wording, reason=reason)
     if text is None:
         return
-    for chat in await resident_chats(session, ticket.resident_id):
-        await enqueue(
-            session,
-            channel=chat.channel,
-            recipient=chat.external_id,
-            kind="progress",
-            payload=Outgoing(text=text).to_dict() | {"ticket_id": ticket.id},
-            ticket_id=ticket.id,
-            dedupe_key=f"progress:{ticket.id}:v{ticket.version}:{chat.channel}:{chat.external_id}",
-            now=now,
-        )
+    key = f"progress:{ticket.id}:v{ticket.version}"
+    await tell_resident(session, ticket, Outgoing(text=text), kind="progress", key=key, now=now)
 
 
 async def _progress_text(

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.business.notices import CRITICAL_ROLES
 from dialogs.messages import Outgoing
-from dialogs.outreach import resident_chats
+from dialogs.outreach import tell_resident
 from dialogs.wording import Wording
 from nlu.phone import mask_phones_in
 from storage.communities.service import policy_for
@@ -286,10 +286,7 @@ def _local(when: datetime, policy: Policy) -> str:
 async def _tell_resident(
     session: AsyncSession, ticket: Ticket, text: str, *, kind: str, key: str, now: datetime
 ) -> int:
-    if ticket.resident_id is None:
-        return 0
-    chats = [(c.channel, c.external_id) for c in await resident_chats(session, ticket.resident_id)]
-    return await _send(session, chats, text, kind=kind, key=key, ticket=ticket, now=now)
+    return await tell_resident(session, ticket, Outgoing(text=text), kind=kind, key=key, now=now)
 
 
 async def _send(
