@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
+from dialogs.business.deadlines import staff_chats
 from dialogs.context import Turn
 from dialogs.messages import Outgoing
 from nlu.phone import mask_phone
 from storage.errors import NotFound
 from storage.outbox.service import enqueue
-from storage.staff.models import StaffIdentity
 from storage.tickets.actor import Actor
 from storage.tickets.lifecycle import Status
 from storage.tickets.queries import get_ticket
@@ -41,19 +39,17 @@ async def on_button(turn: Turn, payload: str) -> None:
         return
     await add_note(turn.session, ticket_id=ticket.id, actor=actor, text=turn.w("late.rebook_note"), now=turn.now)
     phone = ticket.contact_phone or turn.resident.phone or ""
-    identities = await turn.session.scalars(
-        select(StaffIdentity).where(StaffIdentity.staff_id == ticket.assignee_staff_id)
-    )
-    for identity in identities:  # the assignee may see the whole number (they are calling it)
-        text = turn.w("staff.rebook_request", number=ticket.number, phone=phone or mask_phone(""))
+    assignee = [ticket.assignee_staff_id] if ticket.assignee_staff_id else []
+    text = turn.w("staff.rebook_request", number=ticket.number, phone=phone or mask_phone(""))
+    for channel, recipient in await staff_chats(turn.session, assignee):  # the assignee may see the whole number
         await enqueue(
             turn.session,
-            channel=identity.channel,
-            recipient=identity.external_id,
+            channel=channel,
+            recipient=recipient,
             kind="rebook_request",
             payload=Outgoing(text=text).to_dict() | {"ticket_id": ticket.id},
             ticket_id=ticket.id,
-            dedupe_key=f"rebook:{ticket.id}:v{ticket.version}:{identity.channel}:{identity.external_id}",
+            dedupe_key=f"rebook:{ticket.id}:v{ticket.version}:{channel}:{recipient}",
             now=turn.now,
         )
     turn.say(turn.w("late.rebook_reply"))
