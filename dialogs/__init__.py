@@ -6,11 +6,13 @@ the `Outgoing` replies that land in the outbox. Nothing here imports a channel l
 
 from dialogs.messages import Button, Incoming, Kind, Outgoing, VoiceProblem, buttons
 from dialogs.outreach import ask_to_confirm, resolution_request, start_questionnaire
+from dialogs.router import MENU
 from dialogs.staff_work import STAFF_PAYLOAD, StaffOutcome, StaffVerb, staff_action, staff_button, update_cards
 from dialogs.turn import TurnResult, handle_message, run_turn
 from dialogs.wording import Wording, default_wording, load_wording
 
 __all__ = [
+    "MENU",
     "STAFF_PAYLOAD",
     "Button",
     "Incoming",

@@ -67,6 +67,9 @@ NAVIGATION: Final = {
     "老人模式": "elderly",
     "语音报修": "voice",
 }
+#: The residents' menu, row by row (wording keys under `menu.`; a press sends `menu:<key>`). Channels with a persistent
+#: keyboard (Telegram) show the same keys, so every way in, including 语音报修 and 老人模式, is one tap away.
+MENU: Final = (("repair", "complaint"), ("inquiry", "status"), ("booking", "voice"), ("elderly",))
 #: Confidence of the NLU's type above which a message in the middle of a form counts as a new request.
 NEW_REQUEST_CONFIDENCE: Final = 0.85
 
@@ -357,12 +360,7 @@ async def _replay(turn: Turn, text: str) -> None:
 
 
 def _menu_rows(turn: Turn) -> list[list[tuple[str, str]]]:
-    return [
-        [(turn.w("menu.repair"), "menu:repair"), (turn.w("menu.complaint"), "menu:complaint")],
-        [(turn.w("menu.inquiry"), "menu:inquiry"), (turn.w("menu.status"), "menu:status")],
-        [(turn.w("menu.booking"), "menu:booking"), (turn.w("menu.voice"), "menu:voice")],
-        [(turn.w("menu.elderly"), "menu:elderly")],
-    ]
+    return [[(turn.w(f"menu.{key}"), f"menu:{key}") for key in row] for row in MENU]
 
 
 async def _help(turn: Turn) -> None:

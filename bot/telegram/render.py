@@ -8,14 +8,12 @@ from typing import Any, Final
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
-from dialogs import Wording
+from dialogs import MENU, Wording
 
 #: Telegram's limit on callback_data, in bytes.
 MAX_CALLBACK_BYTES: Final = 64
 #: Telegram's limit on a message's text, in characters.
 MAX_TEXT_CHARS: Final = 4096
-#: The menu keyboard's buttons (wording keys under `menu.`) and the payload each press stands for.
-MENU: Final = (("repair", "complaint"), ("inquiry", "status"))
 
 _log = logging.getLogger(__name__)
 
@@ -42,7 +40,7 @@ def _button(button: Mapping[str, Any]) -> InlineKeyboardButton | None:
 
 
 def menu_keyboard(wording: Wording) -> ReplyKeyboardMarkup:
-    """The residents' persistent menu under the text box: 报修 投诉 / 咨询 我的工单."""
+    """The residents' persistent menu under the text box: the dialogs' menu keys, row by row."""
     rows = [[KeyboardButton(wording(f"menu.{key}")) for key in row] for row in MENU]
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
 

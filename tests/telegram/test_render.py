@@ -30,10 +30,14 @@ def test_the_menu_keys_send_payloads_the_dialogs_know() -> None:
     words = default_wording()
     keyboard = menu_keyboard(words)
     labels = [key.text for row in keyboard.keyboard for key in row]
-    assert len(labels) == 4 and keyboard.is_persistent
+    assert keyboard.is_persistent
+    # The same keys as the in-chat menu of the dialogs, including the elderly residents' way in (语音报修, 老人模式).
     assert [menu_payloads(words)[label] for label in labels] == [
         "menu:repair",
         "menu:complaint",
         "menu:inquiry",
         "menu:status",
+        "menu:booking",
+        "menu:voice",
+        "menu:elderly",
     ]
