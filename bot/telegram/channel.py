@@ -20,6 +20,7 @@ from bot.telegram.linking import link_key
 from bot.telegram.photos import PhotoSource
 from bot.telegram.render import menu_keyboard
 from bot.telegram.sender import CHANNEL, TelegramSender
+from bot.telegram.staff import group_migrated
 from bot.telegram.updates import ALLOWED_UPDATES, UpdateHandler
 from bot.telegram.webhook import poll_updates, sleep_until_stopped, webhook_route
 from bot.webchat.community import CommunityChoice
@@ -75,7 +76,13 @@ def install(app: web.Application, *, poll_timeout: float | None = None, communit
         hear=lambda incoming: transcribe_incoming(app, incoming),
     )
     handler = UpdateHandler(context)
-    sender = TelegramSender(bot, PhotoSource(app[keys.SESSIONMAKER], files), menu_keyboard(wording), ChatLimits())
+    sender = TelegramSender(
+        bot,
+        PhotoSource(app[keys.SESSIONMAKER], files),
+        menu_keyboard(wording),
+        ChatLimits(),
+        on_migrated=lambda chat, to_chat: group_migrated(context, chat, to_chat),
+    )
     app[TELEGRAM] = TelegramChannel(context, handler, sender)
     app[keys.SENDERS][CHANNEL] = sender
     app.cleanup_ctx.append(_bot_lifetime)

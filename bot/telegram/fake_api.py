@@ -85,6 +85,7 @@ class FakeBotApi:
         self.mode = "up"  # up | 502 | refuse
         self._floods: defaultdict[str, int] = defaultdict(int)
         self.flood_seconds = 1
+        self._migrated: dict[str, int] = {}  # old group id → its supergroup's id
         self._files: dict[str, tuple[str, bytes]] = {}  # file id → (path, bytes)
         self._updates: list[dict[str, Any]] = []
         self._new_update = asyncio.Condition()
@@ -145,6 +146,10 @@ class FakeBotApi:
         """The next `times` calls of `method` get 429 Too Many Requests with `parameters.retry_after`."""
         self._floods[method] += times
         self.flood_seconds = retry_after
+
+    def migrate(self, chat_id: str | int, to_chat_id: str | int) -> None:
+        """Upgrade a group to a supergroup: from now on calls to `chat_id` fail with `migrate_to_chat_id`."""
+        self._migrated[str(chat_id)] = int(to_chat_id)
 
     # --- what the bot did -----------------------------------------------------------------------------------------
 
@@ -273,6 +278,9 @@ class FakeBotApi:
         if self._floods[method] > 0:
             self._floods[method] -= 1
             return _error(429, f"Too Many Requests: retry after {self.flood_seconds}", retry_after=self.flood_seconds)
+        moved_to = self._migrated.get(str(params.get("chat_id", "")))
+        if moved_to is not None:
+            return _error(400, "Bad Request: group chat was upgraded to a supergroup chat", migrate_to_chat_id=moved_to)
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return _error(404, "Not Found")

@@ -45,12 +45,20 @@ class TelegramSender:
     channel = CHANNEL
 
     def __init__(
-        self, bot: ExtBot[None], photos: PhotoSource, menu: ReplyKeyboardMarkup, limits: ChatLimits | None = None
+        self,
+        bot: ExtBot[None],
+        photos: PhotoSource,
+        menu: ReplyKeyboardMarkup,
+        limits: ChatLimits | None = None,
+        *,
+        on_migrated: Callable[[str, str], Awaitable[None]] | None = None,
     ) -> None:
         self.bot = bot
         self.photos = photos
         self.menu = menu
         self.limits = limits or ChatLimits()
+        self.on_migrated = on_migrated
+        self._moved: dict[str, str] = {}  # group → its supergroup, for messages queued before the upgrade
 
     async def send(self, message: OutboxMessage) -> str | None:
         """Deliver one outbox message; returns "<chat>:<message id>" of the text message."""
@@ -58,7 +66,7 @@ class TelegramSender:
         if not isinstance(payload.get("text"), str) or not payload["text"].strip():
             raise PermanentFailure(f"outbox {message.id}: no text to send")
         try:
-            return await self._send(message.recipient, message, payload)
+            return await self._send_or_follow(message.recipient, message, payload)
         except RetryAfter as error:
             raise RetryLater(_seconds(error), "Telegram flood control", counted=False) from error
         except (Forbidden, ChatMigrated) as error:
@@ -69,6 +77,19 @@ class TelegramSender:
             raise ChannelUnavailable(BAD_TOKEN_PAUSE_SECONDS, "Telegram refuses the bot token") from error
         except NetworkError as error:
             raise ChannelUnavailable(OUTAGE_PAUSE_SECONDS, f"Telegram unreachable: {error}") from error
+
+    async def _send_or_follow(self, chat: str, message: OutboxMessage, payload: dict[str, Any]) -> str:
+        """Send to `chat`; a group upgraded to a supergroup is re-registered and the message goes to its new id
+        (as a new message: the old group's messages cannot be edited there)."""
+        chat = self._moved.get(chat, chat)
+        try:
+            return await self._send(chat, message, payload)
+        except ChatMigrated as error:
+            to_chat = str(error.new_chat_id)
+            self._moved[chat] = to_chat
+            if self.on_migrated is not None:
+                await self.on_migrated(chat, to_chat)
+            return await self._send(to_chat, message, {**payload, "edit_ref": None})
 
     async def _send(self, chat: str, message: OutboxMessage, payload: dict[str, Any]) -> str:
         text = fit_text(payload["text"])

@@ -22,7 +22,7 @@ from dialogs import staff_button
 from storage.attachments.service import add_attachment
 from storage.communities.service import policy_for
 from storage.errors import AttachmentRejected, Conflict, NotFound
-from storage.groups.service import register_group
+from storage.groups.service import move_group_chat, register_group
 from storage.inbound.service import record_inbound
 from storage.outbox import OutboxMessage
 from storage.staff.service import find_staff_by_identity, get_staff, link_staff_identity
@@ -203,6 +203,15 @@ async def bot_joined(context: TelegramContext, update_id: int, change: ChatMembe
     async with context.sessions.begin() as session:
         await queue_text(session, context, chat_id=chat_id, text=text, kind="group_setup", key=f"hello:{update_id}")
     context.wake()
+
+
+async def group_migrated(context: TelegramContext, chat_id: str, to_chat_id: str) -> None:
+    """Telegram upgraded a staff group to a supergroup (a notice in the old group, or a send refused with the new
+    id): the department's group is registered under the new id, so its cards keep arriving."""
+    async with context.sessions.begin() as session:
+        moved = await move_group_chat(session, channel=CHANNEL, chat_id=chat_id, to_chat_id=to_chat_id)
+    if moved is not None:
+        _log.info("telegram: %s group %s is now %s", moved.department, chat_id, to_chat_id)
 
 
 async def link_account(context: TelegramContext, message: Message, code: str) -> None:

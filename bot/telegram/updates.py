@@ -20,7 +20,7 @@ from telegram.constants import ChatType
 from bot.telegram.context import TelegramContext, command_of
 from bot.telegram.linking import looks_like_code
 from bot.telegram.residents import resident_button, resident_message
-from bot.telegram.staff import answer, bot_joined, group_message, link_account, staff_press
+from bot.telegram.staff import answer, bot_joined, group_message, group_migrated, link_account, staff_press
 from dialogs import STAFF_PAYLOAD
 
 __all__ = ["UpdateHandler"]
@@ -84,6 +84,8 @@ class UpdateHandler:
         if update.my_chat_member is not None:
             return await bot_joined(context, update.update_id, update.my_chat_member)
         message = update.message
+        if message is not None and message.migrate_to_chat_id:
+            return await group_migrated(context, str(message.chat.id), str(message.migrate_to_chat_id))
         if message is None or message.from_user is None or message.from_user.is_bot:
             return None
         if message.chat.type != ChatType.PRIVATE:

@@ -78,3 +78,16 @@ async def groups_for_department(session: AsyncSession, *, community_id: int, dep
 async def group_by_chat(session: AsyncSession, *, channel: str, chat_id: str) -> StaffGroup | None:
     """The group behind an incoming group-chat update, or None."""
     return await session.scalar(select(StaffGroup).where(StaffGroup.channel == channel, StaffGroup.chat_id == chat_id))
+
+
+async def move_group_chat(session: AsyncSession, *, channel: str, chat_id: str, to_chat_id: str) -> StaffGroup | None:
+    """A group chat got a new id (Telegram upgrades a group to a supergroup): keep its registration under the new id.
+
+    Returns the moved group, or None when `chat_id` is not registered (already moved, or never a staff group).
+    """
+    group = await group_by_chat(session, channel=channel, chat_id=chat_id)
+    if group is None:
+        return None
+    group.chat_id = to_chat_id
+    await session.flush()
+    return group

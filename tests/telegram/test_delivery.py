@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 from aiohttp import ClientSession
+from sqlalchemy import select
 
 from bot.telegram import SECRET_HEADER, WEBHOOK_PATH
 from bot.telegram.fake_api import FakeBotApi
-from tests.telegram.conftest import Person, Service, until
+from storage.groups.models import StaffGroup
+from tests.telegram.conftest import PLUMBING_GROUP, Person, Service, until
 
 
 async def all_sent(service: Service) -> bool:
@@ -94,3 +96,53 @@ async def test_refused_connections_hold_updates_and_replies_until_telegram_is_ba
     await resident.wait_for("请核对", timeout=30)
     await until(lambda: all_sent(service), timeout=30)
     await in_written_order(service, fake, resident.chat_id)
+
+
+async def _group_chat(service: Service) -> str:
+    async with service.db.sessions() as session:
+        [chat_id] = await session.scalars(
+            select(StaffGroup.chat_id).where(StaffGroup.department == "engineering", StaffGroup.channel == "telegram")
+        )
+        return chat_id
+
+
+async def test_a_group_upgraded_to_a_supergroup_keeps_getting_its_cards(service: Service, fake: FakeBotApi) -> None:
+    # Telegram upgrades the plumbing group: calls to the old id now fail with migrate_to_chat_id.
+    supergroup = -1009001
+    fake.migrate(PLUMBING_GROUP, supergroup)
+    resident = Person(fake, 5010, "孙先生")
+    await resident.say("厨房灯不亮了 3-2-501 13900001111")
+    await resident.wait_for("照片")
+    await resident.say("跳过")
+    await resident.wait_for("请核对")
+    await resident.press("确认提交")
+    await resident.wait_for("BX-")
+    [ticket] = await service.tickets()
+    # The card reached the supergroup, and the group is registered under its new id for what comes next.
+    await until(lambda: [m for m in fake.messages(supergroup) if ticket.number in m.get("text", "")], what="card")
+    assert await _group_chat(service) == str(supergroup)
+    [card] = await service.outbox(channel="telegram", recipient=str(PLUMBING_GROUP))
+    assert card.status == "sent"
+    # A technician in the supergroup works the card.
+    plumber = Person(fake, 7001, "plumber", chat_id=supergroup)
+    await plumber.press("接单")
+    await resident.wait_for("接单")
+
+
+async def test_the_migration_notice_in_the_old_group_moves_the_registration(service: Service, fake: FakeBotApi) -> None:
+    supergroup = -1009002
+    notice = fake.update(
+        message={
+            "message_id": 99,
+            "date": 0,
+            "chat": {"id": PLUMBING_GROUP, "type": "group", "title": "维修群"},
+            "from": {"id": 7001, "is_bot": False, "first_name": "plumber"},
+            "migrate_to_chat_id": supergroup,
+        }
+    )
+    await fake.deliver(notice)
+    await until(lambda: _moved(service, supergroup), what="group re-registered")
+
+
+async def _moved(service: Service, chat_id: int) -> bool:
+    return await _group_chat(service) == str(chat_id)
