@@ -7,7 +7,7 @@ from storage.conversations.models import Conversation
 from storage.groups.models import StaffGroup
 from storage.inbound.models import InboundMessage
 from storage.jobs.models import Job
-from storage.outbox.models import OutboxMessage
+from storage.outbox.models import CardCode, OutboxMessage
 from storage.residents.models import Resident, ResidentIdentity, ResidentRoom
 from storage.rooms.models import Room
 from storage.staff.models import LoginAttempt, Staff, StaffIdentity, StaffSession
@@ -18,6 +18,7 @@ metadata = Base.metadata
 
 __all__ = [
     "Attachment",
+    "CardCode",
     "Community",
     "Conversation",
     "InboundMessage",

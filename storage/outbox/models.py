@@ -35,3 +35,17 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     #: The channel's id of the delivered message (e.g. Telegram chat:message), so a later message can edit it.
     external_ref: Mapped[str | None] = mapped_column(String(128))
+
+
+class CardCode(Base):
+    """A sent interactive card (WeCom template card) by task id: its freshest unused response code, which allows
+    one update of the card until `code_expires_at`, and the task it was sent again under when it could not be
+    updated (`moved_to`)."""
+
+    __tablename__ = "card_codes"
+
+    task_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(255))
+    code_expires_at: Mapped[datetime | None]
+    moved_to: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime]

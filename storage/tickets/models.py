@@ -18,6 +18,7 @@ class Ticket(Base):
     __table_args__ = (
         UniqueConstraint("community_id", "number"),
         Index("ix_tickets_status_community", "community_id", "status"),
+        Index("ix_tickets_updated_at", "updated_at", "id"),  # the scheduler's watch job reads changes in this order
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
