@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
@@ -26,6 +27,8 @@ FILE_SUFFIX: Final = "_FILE"
 DEFAULT_VOSK_MODEL: Final = Path("models") / "vosk-model-small-cn-0.22"
 #: Accepted values of WUYE_ASR_ENGINE ("none" is read as "off").
 ASR_ENGINES: Final = ("vosk", "http", "off", "none")
+#: Accepted values of WUYE_COOKIE_SECURE.
+COOKIE_SECURE_CHOICES: Final = ("auto", "true", "false")
 #: Departments that may have a WeCom group robot (WUYE_WECOM_ROBOT_<DEPARTMENT>); storage.vocabulary.Department.
 WECOM_ROBOT_DEPARTMENTS: Final = (
     "service_centre",
@@ -71,8 +74,11 @@ class Settings:
     actions_port: int = 5055  # the Rasa action server (`wuye actions`)
     demo: bool = True  # create the demo community when the database has none
     console_session_hours: int = 12  # a staff console session ends this long after its last request
-    console_max_failures: int = 5  # wrong passwords per login or per address before sign-in is refused...
+    console_max_failures: int = 5  # wrong passwords for one login before that login's sign-in is refused...
+    console_max_address_failures: int = 30  # ...and from one address (an office behind one IP) before all of it is...
     console_failure_window_minutes: int = 15  # ...within this many minutes
+    cookie_secure: str = "auto"  # Secure cookies: true, false, or auto (https seen directly or via a trusted proxy)
+    trusted_proxies: tuple[str, ...] = ()  # proxy addresses/networks whose X-Forwarded-Proto/-For are believed
 
     @property
     def vosk_model_path(self) -> Path:
@@ -243,6 +249,34 @@ def _choice(value: Any) -> str:
     return "off" if text == "none" else text
 
 
+def _cookie_secure(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = _text(value).lower()
+    if text in {"1", "yes", "on"}:
+        return "true"
+    if text in {"0", "no", "off"}:
+        return "false"
+    if text not in COOKIE_SECURE_CHOICES:
+        raise ValueError(f"is not one of {', '.join(COOKIE_SECURE_CHOICES)}")
+    return text
+
+
+def _networks(value: Any) -> tuple[str, ...]:
+    """Comma-separated (or a TOML list of) IP addresses or networks: `127.0.0.1, 10.0.0.0/8`."""
+    items = value if isinstance(value, list) else str(value).split(",")
+    networks = []
+    for item in items:
+        text = str(item).strip()
+        if not text:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(text, strict=False)))
+        except ValueError:
+            raise ValueError(f"has {text!r}, which is not an IP address or network (e.g. 10.0.0.0/8)") from None
+    return tuple(networks)
+
+
 _PARSERS: Final[dict[str, Callable[[Any], Any]]] = {
     "database_url": _database_url,
     "http_port": _port,
@@ -263,6 +297,9 @@ _PARSERS: Final[dict[str, Callable[[Any], Any]]] = {
     "demo": _bool,
     "console_session_hours": _positive_int,
     "console_max_failures": _positive_int,
+    "console_max_address_failures": _positive_int,
+    "cookie_secure": _cookie_secure,
+    "trusted_proxies": _networks,
     "console_failure_window_minutes": _positive_int,
 }
 

@@ -20,6 +20,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from bot.console.access import may_see, scoped, sees_full_phone, ticket_scope, visible_communities
+from bot.console.proxy import cookie_secure
 from bot.http import keys
 from storage.staff.auth import resolve_session
 from storage.staff.models import Staff
@@ -68,8 +69,8 @@ def session_lifetime(request: web.Request) -> timedelta:
 
 
 def is_secure(request: web.Request) -> bool:
-    """Cookies get the Secure flag when the service is public over https (or this request came over TLS)."""
-    return request.secure or request.app[keys.SETTINGS].public_url.startswith("https:")
+    """Whether cookies get the Secure flag: the cookie_secure setting (auto honours a trusted proxy's https)."""
+    return cookie_secure(request)
 
 
 def session_token(request: web.Request) -> str | None:

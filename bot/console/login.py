@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hmac
-from datetime import timedelta
+import logging
+from datetime import datetime, timedelta
 from typing import Final
 
 from aiohttp import web
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.console.auth import (
     COOKIE_NAME,
@@ -23,15 +26,21 @@ from bot.console.auth import (
     staff_required,
 )
 from bot.console.pages import render
+from bot.console.proxy import client_address
 from bot.http import keys
-from storage.staff.auth import create_session, recent_failures, record_attempt, revoke_session, verify
+from storage.staff.auth import create_session, normalize_login, record_attempt, revoke_session, verify
+from storage.staff.models import LoginAttempt
 
-__all__ = ["login_form", "login_submit", "logout"]
+__all__ = ["failure_counts", "login_form", "login_submit", "logout"]
 
 #: Longest login name or password looked at (anything longer is simply wrong).
 MAX_FIELD_CHARS: Final = 256
+#: The width of LoginAttempt's login and remote columns (storage.staff.auth keeps what fits).
+_ATTEMPT_FIELD_CHARS: Final = 64
 #: How long the sign-in form stays valid (its double-submit cookie), in seconds.
 LOGIN_FORM_SECONDS: Final = 3600
+
+_log = logging.getLogger(__name__)
 
 WRONG_PASSWORD: Final = "登录名或密码不正确，请重新输入。"
 TOO_MANY: Final = "密码错误次数过多，请 {minutes} 分钟后再试，或联系管理员重置密码。"
@@ -58,20 +67,19 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     settings = request.app[keys.SETTINGS]
     window = timedelta(minutes=settings.console_failure_window_minutes)
     now = request.app[keys.CLOCK].now()
-    remote = request.remote
+    remote = client_address(request)
     async with request.app[keys.SESSIONMAKER]() as session, session.begin():
-        failures = await recent_failures(session, login=login, remote=remote, since=now - window)
-        if failures >= settings.console_max_failures:
-            await record_attempt(session, login=login, remote=remote, succeeded=False, now=now)
-            blocked, staff, token = True, None, None
-        else:
-            blocked = False
+        by_login, by_address = await failure_counts(session, login=login, remote=remote, since=now - window)
+        blocked = by_login >= settings.console_max_failures or by_address >= settings.console_max_address_failures
+        staff, token = None, None
+        if not blocked:  # a refused attempt checks no password and is not counted: it cannot extend a lock
             staff = await verify(session, login=login, password=password) if login and password else None
-            await record_attempt(session, login=login, remote=remote, succeeded=staff is not None, now=now)
-            token = None
             if staff is not None:
                 token = await create_session(session, staff_id=staff.id, now=now, lifetime=session_lifetime(request))
+            await record_attempt(session, login=login, remote=remote, succeeded=staff is not None, now=now)
     if blocked:
+        rule = "login" if by_login >= settings.console_max_failures else "address"
+        _log.warning("console sign-in refused (too many failures for the %s): login %r from %s", rule, login, remote)
         minutes = settings.console_failure_window_minutes
         return await _form(request, status=429, error=TOO_MANY.format(minutes=minutes), login=login, target=target)
     if staff is None or token is None:
@@ -80,6 +88,24 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     set_session_cookie(request, response, token)
     response.del_cookie(LOGIN_COOKIE_NAME, path="/console")
     return response
+
+
+async def failure_counts(session: AsyncSession, *, login: str, remote: str | None, since: datetime) -> tuple[int, int]:
+    """Failed sign-ins since `since`: (for this login from anywhere, from this address for any login).
+
+    The two are limited separately (console_max_failures, console_max_address_failures): a guessed-at login is
+    locked quickly, while an office whose staff share one public address is locked only by real abuse.
+    """
+    failed = (LoginAttempt.succeeded.is_(False), LoginAttempt.created_at >= since)
+    by_login = await session.scalar(
+        select(func.count()).where(*failed, LoginAttempt.login == normalize_login(login)[:_ATTEMPT_FIELD_CHARS])
+    )
+    by_address = 0
+    if remote:
+        by_address = await session.scalar(
+            select(func.count()).where(*failed, LoginAttempt.remote == remote[:_ATTEMPT_FIELD_CHARS])
+        )
+    return int(by_login or 0), int(by_address or 0)
 
 
 @staff_required

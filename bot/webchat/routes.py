@@ -14,6 +14,7 @@ from typing import Any, Final
 from aiohttp import BodyPartReader, web
 
 from bot.asr import transcribe_incoming
+from bot.console.proxy import cookie_secure
 from bot.http import Plugin, keys
 from bot.webchat.community import CommunityChoice, NoCommunity
 from bot.webchat.cookie import new_session_id, session_id_of, set_session_cookie
@@ -268,7 +269,7 @@ async def _take(request: web.Request, incoming: Incoming, *, new_session: bool) 
             body["photo"] = await uploaded_photo(session, session_id=incoming.sender_id, data=incoming.data)
     response = web.json_response(body, status=202)
     if new_session:
-        set_session_cookie(response, incoming.sender_id, secure=request.secure)
+        set_session_cookie(response, incoming.sender_id, secure=cookie_secure(request))
     return response
 
 
@@ -282,7 +283,7 @@ def _session(request: web.Request, response: web.StreamResponse) -> str:
     """The request's session id; when it has none, a new one, set as a cookie on `response`."""
     session_id, is_new = _session_id(request)
     if is_new:
-        set_session_cookie(response, session_id, secure=request.secure)
+        set_session_cookie(response, session_id, secure=cookie_secure(request))
     return session_id
 
 

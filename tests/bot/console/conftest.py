@@ -1,11 +1,13 @@
-"""Console fixtures: the service app (web chat + console + outbox worker) on a real migrated SQLite file with the
-demo community, served over real HTTP, and `Browser`, one staff member's browser with its own cookie jar."""
+"""Console fixtures: the service app (web chat + console + outbox worker) on a real migrated database with the
+demo community (every test runs on a SQLite file and on PostgreSQL when WUYE_TEST_POSTGRES_URL is set), served
+over real HTTP, and `Browser`, one staff member's browser with its own cookie jar."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,13 +25,13 @@ from bot.http import create_app
 from bot.service import install_outbox_worker
 from bot.webchat import install as install_webchat
 from storage.clock import FrozenClock
-from storage.db import create_engine, create_sessionmaker
+from storage.db import Database
 from storage.staff.auth import set_password
 from storage.staff.models import Staff
 from tests.bot.webchat.conftest import browsers
-from tests.storage.conftest import clock, sqlite_template
+from tests.storage.conftest import clock, db, postgres_server, sqlite_template
 
-__all__ = ["clock", "sqlite_template"]
+__all__ = ["clock", "db", "postgres_server", "sqlite_template"]
 
 PASSWORD = "correct-horse-42"
 #: Demo staff given console logins in the tests: login → name.
@@ -90,14 +92,10 @@ class Browser:
 
 
 @pytest.fixture
-async def site(tmp_path: Path, sqlite_template: Path, clock: FrozenClock) -> AsyncIterator[Site]:
-    """A migrated SQLite file with the demo community; some demo staff have console logins."""
-    path = tmp_path / "wuye.db"
-    shutil.copyfile(sqlite_template, path)
-    engine = create_engine(f"sqlite+aiosqlite:///{path}")
-    maker = create_sessionmaker(engine)
+async def site(tmp_path: Path, db: Database, clock: FrozenClock) -> Site:
+    """A migrated database (SQLite file or PostgreSQL) with the demo community; some demo staff have console logins."""
     staff: dict[str, int] = {}
-    async with maker() as session, session.begin():
+    async with db.sessions() as session, session.begin():
         await ensure_demo(session, now=clock.now())
         hashed = None
         for login, name in LOGINS.items():
@@ -108,18 +106,16 @@ async def site(tmp_path: Path, sqlite_template: Path, clock: FrozenClock) -> Asy
                 ).password_hash
             member.login, member.password_hash = login, hashed
             staff[login] = member.id
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{path}", data_dir=tmp_path / "data")
-    try:
-        yield Site(maker, clock, settings, staff)
-    finally:
-        await engine.dispose()
+    settings = Settings(database_url=db.url, data_dir=tmp_path / "data")
+    return Site(db.sessions, clock, settings, staff)
 
 
-@pytest.fixture
-async def server(site: Site) -> AsyncIterator[TestServer]:
-    """The service app as `wuye run` wires it (web chat, console, outbox worker), over real HTTP."""
+@asynccontextmanager
+async def serving(site: Site, **changes: Any) -> AsyncIterator[TestServer]:
+    """The service app as `wuye run` wires it (web chat, console, outbox worker) over real HTTP, with the site's
+    settings changed by `changes` (e.g. `cookie_secure="true"`)."""
     app = create_app(
-        site.settings,
+        dataclasses.replace(site.settings, **changes),
         clock=site.clock,
         sessionmaker=site.sessions,
         plugins=[install_webchat, install_console, install_outbox_worker],
@@ -130,6 +126,13 @@ async def server(site: Site) -> AsyncIterator[TestServer]:
         yield server
     finally:
         await server.close()
+
+
+@pytest.fixture
+async def server(site: Site) -> AsyncIterator[TestServer]:
+    """The service app with the site's settings, over real HTTP."""
+    async with serving(site) as server:
+        yield server
 
 
 @pytest.fixture
