@@ -11,7 +11,6 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Iterable
-from contextlib import suppress
 from typing import Final
 
 from telegram import Update
@@ -41,18 +40,23 @@ class UpdateHandler:
         self._seen: OrderedDict[int, None] = OrderedDict()
         self._locks: dict[str, asyncio.Lock] = {}
 
-    async def handle_all(self, updates: Iterable[Update]) -> None:
-        """Handle a batch: each chat's updates in order, different chats concurrently."""
+    async def handle_all(self, updates: Iterable[Update]) -> set[int]:
+        """Handle a batch: each chat's updates in order, different chats concurrently. Returns the ids of the
+        updates whose handling failed (logged by `handle`)."""
         by_chat: dict[str, list[Update]] = {}
         for update in updates:
             by_chat.setdefault(_chat_key(update), []).append(update)
+        failed: set[int] = set()
 
         async def one_chat(batch: list[Update]) -> None:
             for update in batch:
-                with suppress(Exception):  # logged by handle; the chat's next update still runs
+                try:
                     await self.handle(update)
+                except Exception:  # the chat's next update still runs
+                    failed.add(update.update_id)
 
         await asyncio.gather(*(one_chat(batch) for batch in by_chat.values()))
+        return failed
 
     async def handle(self, update: Update) -> None:
         """Handle one update once; errors are logged (the update is not retried forever)."""

@@ -23,6 +23,8 @@ WEBHOOK_PATH: Final = "/telegram/webhook"
 SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"
 #: Longest pause between polls while Telegram cannot be reached, in seconds.
 MAX_POLL_BACKOFF: Final = 30.0
+#: Handlings of one polled update before it is given up (logged), so one poisonous update cannot stall its chat.
+MAX_UPDATE_TRIES: Final = 5
 
 _log = logging.getLogger(__name__)
 
@@ -55,6 +57,7 @@ async def poll_updates(
 ) -> None:
     """Long-poll getUpdates until `stop`; each batch is handled before its updates are confirmed."""
     offset: int | None = None
+    tries: dict[int, int] = {}  # update id → failed handlings
     backoff = pause
     dropped_webhook = False
     while not stop.is_set():
@@ -79,9 +82,28 @@ async def poll_updates(
             continue
         backoff = pause
         if updates:
-            await handler.handle_all(updates)  # a failing update is logged and skipped, never polled forever
-            offset = updates[-1].update_id + 1
+            failed = await handler.handle_all(updates)
+            offset = _next_offset(updates, failed, tries)
+            if offset <= updates[-1].update_id:  # unconfirmed: the next poll brings it (and those after it) again
+                await sleep_until_stopped(stop, pause)
     _log.info("telegram: polling stopped")
+
+
+def _next_offset(updates: list[Update], failed: set[int], tries: dict[int, int]) -> int:
+    """The getUpdates offset that confirms every handled update up to the first failed one.
+
+    A failed update is left unconfirmed so a transient fault (the database restarting) loses nothing; one that
+    has failed MAX_UPDATE_TRIES times is given up (logged) so a poisonous update cannot stall the chat forever.
+    Updates after it that were handled come back too and are recognised as repeats.
+    """
+    for update_id in sorted(failed):
+        tries[update_id] = tries.get(update_id, 0) + 1
+        if tries[update_id] < MAX_UPDATE_TRIES:
+            return update_id
+        _log.error("telegram: update %s failed %d times; giving it up", update_id, tries.pop(update_id))
+    for update in updates:
+        tries.pop(update.update_id, None)
+    return updates[-1].update_id + 1
 
 
 async def _until_stopped(call: asyncio.Future | object, stop: asyncio.Event) -> list[Update] | None:

@@ -146,3 +146,53 @@ async def test_the_migration_notice_in_the_old_group_moves_the_registration(serv
 
 async def _moved(service: Service, chat_id: int) -> bool:
     return await _group_chat(service) == str(chat_id)
+
+
+async def test_a_polled_update_whose_handling_fails_is_polled_again_not_skipped(
+    service: Service, fake: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A transient fault (a database hiccup) while handling the resident's first message: it is not confirmed to
+    # Telegram, so the next poll brings it back and the resident is answered.
+    import bot.telegram.updates as updates
+
+    real = updates.resident_message
+    failures: list[int] = []
+
+    async def flaky(context, message):  # type: ignore[no-untyped-def]
+        if not failures:
+            failures.append(message.message_id)
+            raise RuntimeError("database went away for a moment")
+        return await real(context, message)
+
+    monkeypatch.setattr(updates, "resident_message", flaky)
+    resident = Person(fake, 5011, "周阿姨")
+    await resident.say("你好")
+    await resident.wait_for("您好")
+    assert failures and await service.inbound() == 1
+
+
+async def test_an_update_that_always_fails_is_given_up_and_the_chat_goes_on(
+    service: Service, fake: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.telegram.updates as updates
+    from bot.telegram.webhook import MAX_UPDATE_TRIES
+
+    real = updates.resident_message
+    tries: list[int] = []
+
+    async def poisonous(context, message):  # type: ignore[no-untyped-def]
+        if message.text == "触发一个缺陷":
+            tries.append(message.message_id)
+            raise RuntimeError("a bug in our handler")
+        return await real(context, message)
+
+    monkeypatch.setattr(updates, "resident_message", poisonous)
+    resident = Person(fake, 5012, "吴先生")
+    await resident.say("触发一个缺陷")
+    await resident.say("你好")
+    await resident.wait_for("您好")  # the chat's next message is answered meanwhile
+    await until(lambda: len(tries) == MAX_UPDATE_TRIES, timeout=30, what="the retries")
+    answered = len(resident.texts())
+    await resident.say("谢谢")
+    await until(lambda: len(resident.texts()) > answered, what="the next answer")
+    assert len(tries) == MAX_UPDATE_TRIES  # given up, never handled again
