@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.console.dashboard import install_dashboard
+from bot.console.errors import console_errors
 from bot.console.login import login_form, login_submit, logout
 from bot.console.pages import STATIC_DIR, setup_templates
 from bot.console.queue import queue_json, queue_page
@@ -16,6 +17,7 @@ __all__ = ["install"]
 def install(app: web.Application) -> None:
     """Plugin: the staff console (sign-in, ticket queue, ticket detail and actions) under /console/."""
     setup_templates(app)
+    app.middlewares.append(console_errors)
     app.router.add_get("/console/login", login_form, name="console_login")
     app.router.add_post("/console/login", login_submit, name="console_login_post")
     app.router.add_post("/console/logout", logout, name="console_logout")

@@ -3,6 +3,8 @@ with nothing changed (another community's ticket, missing CSRF token, oversize o
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import func, select
 
 from storage.attachments.models import Attachment
@@ -116,6 +118,19 @@ async def test_another_communitys_ticket_is_not_found_like_a_missing_one(site, b
     response, page = await supervisor.get(f"/console/tickets/{other.id}")
     assert response.status == missing.status == 404 and page == missing_page
     assert "别的小区" not in page
+    # A Chinese page in the console's layout, not aiohttp's plain text; scripts get JSON.
+    assert response.content_type == "text/html" and 'id="error" data-status="404"' in page
+    assert "没有找到这张工单" in page and "console.css" in page and "返回工单队列" in page
+    response, body = await supervisor.get(f"/console/tickets/{other.id}", headers={"Accept": "application/json"})
+    assert response.status == 404 and json.loads(body) == {"error": "没有找到这张工单。"}
+    response, page = await supervisor.get("/console/no-such-page")
+    assert response.status == 404 and "没有找到这个页面" in page and "演示-赵主管" in page  # signed-in layout
+    async with supervisor.http.get(f"/console/files/{999999}", allow_redirects=False) as file_response:
+        assert file_response.status == 404 and file_response.content_type == "text/html"
+    response, page = await supervisor.post("/console/logout", {})  # no CSRF token
+    assert response.status == 403 and "缺少安全校验" in page and 'data-status="403"' in page
+    response, page = await supervisor.get("/console/tickets/1/accept")  # a form's address opened as a page
+    assert response.status == 405 and "不支持这种操作方式" in page and "POST" in response.headers["Allow"]
     response, _ = await supervisor.post(
         f"/console/tickets/{other.id}/cancel", {"csrf_token": supervisor.csrf, "reason": "试试"}
     )
@@ -167,7 +182,7 @@ async def test_actions_the_role_may_not_take_are_not_offered_and_refused_when_fo
         f"/console/tickets/{ticket.id}/override",
         {"csrf_token": plumber.csrf, "to_status": "closed", "reason": "我想关掉"},
     )
-    assert response.status == 409 and 'role="alert"' in page
+    assert response.status == 409 and 'role="alert"' in page and response.content_type == "text/html"
     response, _ = await plumber.post(f"/console/tickets/{ticket.id}/arrive", {"csrf_token": plumber.csrf})
     assert response.status == 409  # not accepted yet
     response, _ = await plumber.post(f"/console/tickets/{ticket.id}/dance", {"csrf_token": plumber.csrf})
