@@ -159,7 +159,10 @@ def is_secret(field_name: str) -> bool:
 #: Every settings field's environment variable, in field order.
 SETTINGS_ENV_NAMES: Final = tuple(env_name(f.name) for f in fields(Settings))
 #: Variables read outside Settings (a module that reads WUYE_X itself adds it here, or better, to Settings).
-OTHER_ENV_NAMES: Final = ("WUYE_CACHE_DIR",)  # nlu.tokenizer: where the jieba prefix-dictionary cache lives
+OTHER_ENV_NAMES: Final = (
+    "WUYE_CACHE_DIR",  # nlu.tokenizer: where the jieba prefix-dictionary cache lives
+    "WUYE_COMMUNITY",  # bot.commands.actions: the community the CLI's actions and the Rasa server act on
+)
 #: Every WUYE_* variable wuye-desk reads: the settings, secret files, the config file and OTHER_ENV_NAMES.
 KNOWN_ENV_NAMES: Final = frozenset(
     {*SETTINGS_ENV_NAMES, CONFIG_ENV, *OTHER_ENV_NAMES} | {env_name(name) + FILE_SUFFIX for name in _SECRETS}

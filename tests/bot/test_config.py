@@ -111,7 +111,10 @@ def test_invalid_values_are_refused(name: str, value: str) -> None:
 def test_unknown_file_keys_are_refused_and_unknown_variables_warned(tmp_path: Path) -> None:
     config = tmp_path / "wuye.toml"
     config.write_text("http_prot = 1\n", encoding="utf-8")
-    report = read_settings({"WUYE_CONFIG": str(config), "WUYE_HTTP_PROT": "1", "WUYE_TEST_POSTGRES_URL": "x"})
+    # WUYE_COMMUNITY is read by the CLI's actions (the community they act on), so it is known, not a typo.
+    report = read_settings(
+        {"WUYE_CONFIG": str(config), "WUYE_HTTP_PROT": "1", "WUYE_TEST_POSTGRES_URL": "x", "WUYE_COMMUNITY": "demo"}
+    )
     assert any("http_prot" in problem for problem in report.problems)
     assert report.warnings == ["WUYE_HTTP_PROT is set but wuye-desk does not read it (a typo?)"]
 
