@@ -21,6 +21,7 @@ from bot.console.auth import current_staff, redirect, staff_required
 from bot.console.forms import FormRefused, read_form
 from bot.console.labels import ACTION_LABELS, DEADLINE_LABELS, STATUS_LABELS, label
 from bot.console.pages import PAGE_HEADERS, render
+from bot.console.playback import Unplayable, cache_dir, playable
 from bot.console.queue import next_deadline, shown_phone
 from bot.http import keys
 from dialogs import staff_action
@@ -69,6 +70,7 @@ MAX_PHOTO_BYTES: Final = SIZE_LIMITS["photo"]
 FLASH_COOKIE: Final = "wuye_console_flash"
 
 NOT_FOUND: Final = "没有找到这张工单。"
+UNPLAYABLE: Final = "这段录音无法播放（文件缺失或格式无法识别），请联系管理员。"
 TOO_LARGE: Final = f"照片太大了（超过{MAX_PHOTO_BYTES // (1024 * 1024)}MB），请压缩后再上传；本次操作未执行。"
 NOT_IMAGE: Final = "只能上传照片（JPEG、PNG、HEIC、WebP、GIF）；本次操作未执行。"
 BAD_STATUS: Final = "请选择要改成的状态（不能与当前状态相同）。"
@@ -140,7 +142,9 @@ async def _detail_page(
         room = await session.get(Room, ticket.room_id) if ticket.room_id else None
         people = {s.id: s for s in await list_staff(session, community_id=ticket.community_id, include_inactive=True)}
         events = await ticket_events(session, ticket.id)
-        photos = [a for a in await attachments_of(session, ticket.id) if a.kind == "photo"]
+        files = await attachments_of(session, ticket.id)
+        photos = [a for a in files if a.kind == "photo"]
+        recordings = [a for a in files if a.kind == "voice"]
         conversation = await _conversation(session, ticket, now, mask=not sees_full_phone(staff, ticket))
         verbs = await allowed_verbs(session, staff, ticket)
     due = next_deadline(ticket)
@@ -166,6 +170,7 @@ async def _detail_page(
         "assignee": people.get(ticket.assignee_staff_id) if ticket.assignee_staff_id else None,
         "events": events,
         "photos": photos,
+        "recordings": recordings,
         "conversation": conversation,
         "verbs": [v.value for v in verbs],
         "verb_labels": {v.value: text for v, (_, text) in VERBS.items()},
@@ -325,7 +330,8 @@ def _arguments(verb: StaffVerb, form: Any) -> dict[str, Any]:
 
 @staff_required
 async def attachment_file(request: web.Request) -> web.StreamResponse:
-    """GET /console/files/{id}: a ticket's photo, only for staff who may see the ticket, with its real type."""
+    """GET /console/files/{id}: a ticket's photo or recording, only for staff who may see the ticket, with its real
+    type; `?play=1` gives a recording as a browser can play it (WeCom's AMR transcoded once to WAV and cached)."""
     staff = await current_staff(request)
     assert staff is not None
     raw = request.match_info["attachment_id"]
@@ -334,20 +340,28 @@ async def attachment_file(request: web.Request) -> web.StreamResponse:
         if attachment is None or attachment.ticket_id is None:
             raise web.HTTPNotFound(text=NOT_FOUND)
         await visible_ticket(session, staff, attachment.ticket_id)
+    headers = {
+        "Cache-Control": "private, max-age=3600",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": "inline",
+        "Content-Security-Policy": PAGE_HEADERS["Content-Security-Policy"],
+    }
+    if attachment.kind == "voice" and request.query.get("play"):
+        settings = request.app[keys.SETTINGS]
+        try:
+            found = await playable(
+                files_of(request), sha256=attachment.sha256, mime=attachment.mime, cache=cache_dir(settings.data_dir)
+            )
+        except Unplayable:
+            raise web.HTTPNotFound(text=UNPLAYABLE) from None
+        return web.FileResponse(found.path, headers={**headers, "Content-Type": found.mime})
     try:
-        data = files_of(request).get(attachment.sha256)
-    except (FileNotFoundError, ValueError):
+        path = files_of(request).path_for(attachment.sha256)
+    except ValueError:
         raise web.HTTPNotFound(text=NOT_FOUND) from None
-    response = web.Response(body=data, content_type=attachment.mime)
-    response.headers.update(
-        {
-            "Cache-Control": "private, max-age=3600",
-            "X-Content-Type-Options": "nosniff",
-            "Content-Disposition": "inline",
-            "Content-Security-Policy": PAGE_HEADERS["Content-Security-Policy"],
-        }
-    )
-    return response
+    if not path.is_file():
+        raise web.HTTPNotFound(text=NOT_FOUND)
+    return web.FileResponse(path, headers={**headers, "Content-Type": attachment.mime})
 
 
 def _ticket_id(request: web.Request) -> int:
