@@ -6,7 +6,7 @@ from aiohttp import web
 
 from bot.config import WECOM_ROBOT_DEPARTMENTS, Settings
 from bot.http import keys
-from bot.wecom.callback import PATH, WECOM, WeComState, drain, receive, verify_url
+from bot.wecom.callback import PATH, WECOM, WeComState, drain, receive, recover, verify_url
 from bot.wecom.client import WeComClient
 from bot.wecom.crypto import WeComCrypto
 from bot.wecom.limits import SendLimits
@@ -38,7 +38,7 @@ def install(app: web.Application, *, limits: SendLimits | None = None) -> None:
         secret=settings.wecom_secret,
         agent_id=settings.wecom_agent_id,
     )
-    tasks = CardTasks()
+    tasks = CardTasks(app[keys.SESSIONMAKER], app[keys.CLOCK])
     app[WECOM] = WeComState(
         crypto=WeComCrypto(settings.wecom_token, settings.wecom_aes_key, settings.wecom_corp_id),
         client=client,
@@ -51,6 +51,7 @@ def install(app: web.Application, *, limits: SendLimits | None = None) -> None:
     app[keys.SENDERS][CHANNEL] = WeComSender(client, robot_keys=robot_keys(settings), limits=limits, tasks=tasks)
     app.router.add_get(PATH, verify_url, name="wecom_verify")
     app.router.add_post(PATH, receive, name="wecom_callback")
+    app.on_startup.append(recover)
     app.on_shutdown.append(drain)
 
     async def close_client(app: web.Application) -> None:

@@ -29,6 +29,8 @@ __all__ = ["Callback", "MalformedXml", "handle_callback", "parse_xml"]
 
 #: The card click event.
 CARD_EVENT: Final = "template_card_event"
+#: Message types handled (any other callback is acknowledged and ignored).
+MESSAGE_TYPES: Final = frozenset({"text", "location", "image", "voice"})
 
 _log = logging.getLogger(__name__)
 
@@ -63,6 +65,12 @@ class Callback:
             return self.fields["MsgId"][:100]
         clicked = "|".join(self.fields.get(name, "") for name in ("Event", "TaskId", "EventKey"))
         return f"ev:{self.fields.get('CreateTime', '')[:20]}:{hashlib.sha1(clicked.encode()).hexdigest()[:12]}"
+
+    @property
+    def handled(self) -> bool:
+        """True for what `handle_callback` acts on: a member's message or card click (not other events)."""
+        is_click = self.msg_type == "event" and self.event == CARD_EVENT
+        return bool(self.sender) and (self.msg_type in MESSAGE_TYPES or is_click)
 
     @property
     def dedupe_key(self) -> str:
@@ -101,10 +109,11 @@ async def handle_callback(
 
     `hear` fills a voice note's transcript (`bot.asr.transcribe_incoming`); the dialogs keep the recording.
     """
-    if not callback.sender:
+    if not callback.handled:
+        _log.info("wecom: ignored a %s %s callback", callback.msg_type, callback.event or "")
         return False
     if callback.msg_type == "event" and callback.event == CARD_EVENT:
-        tasks.offer(callback.fields.get("TaskId", ""), callback.fields.get("ResponseCode", ""))
+        await tasks.offer(callback.fields.get("TaskId", ""), callback.fields.get("ResponseCode", ""))
         key = callback.fields.get("EventKey", "")
         if key.startswith(STAFF_PAYLOAD):
             return await _staff_click(callback, key, sessions=sessions, now=now)
@@ -114,7 +123,7 @@ async def handle_callback(
     elif callback.msg_type == "location":
         incoming = _incoming(callback, Kind.TEXT, text=callback.fields.get("Label", ""))
     elif callback.msg_type in ("image", "voice"):
-        if await _seen(sessions, callback):  # a retry: do not download again
+        if await _seen(sessions, callback):  # handled before: do not download again
             return False
         data = await _download(client, callback.fields.get("MediaId", ""))
         kind = Kind.PHOTO if callback.msg_type == "image" else Kind.VOICE
@@ -136,7 +145,9 @@ async def _seen(sessions: async_sessionmaker[AsyncSession], callback: Callback) 
     async with sessions() as session:
         found = await session.scalar(
             select(InboundMessage.id).where(
-                InboundMessage.channel == CHANNEL, InboundMessage.dedupe_key == callback.dedupe_key
+                InboundMessage.channel == CHANNEL,
+                InboundMessage.dedupe_key == callback.dedupe_key,
+                InboundMessage.pending.is_(False),  # held for handling (this handling) is not seen yet
             )
         )
     return found is not None

@@ -2,19 +2,25 @@
 
 Every POST is checked before anything is stored: body size, timestamp within the allowed skew, the outer XML,
 the corp id, the signature, the decryption and its receive id. A refusal is logged with its reason, never the
-body. An accepted message is acknowledged at once (200, empty body: WeCom waits 5 s at most) and handled in
-a background task the app keeps, so shutdown waits for it; WeCom's retries are recognised by the inbound log.
+body. An accepted message is first held in the inbound log (one small insert of the decrypted XML, committed),
+then acknowledged (200, empty body: WeCom waits 5 s at most and never delivers an acknowledged message again)
+and handled in a background task the app keeps, so shutdown waits for it. The handler takes the held row over
+in the transaction that handles it; a message still held at start (the process died or was stopped in between)
+is handled then, in arrival order. WeCom's retries find the held row and store nothing twice. When the message
+cannot be stored, the answer is 503 so that WeCom delivers it again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from contextlib import suppress
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.asr import transcribe_incoming
 from bot.http import keys
@@ -25,8 +31,9 @@ from bot.wecom.crypto import BadCiphertext, BadReceiveId, BadSignature, WeComCry
 from bot.wecom.sender import CHANNEL
 from bot.wecom.tasks import CardTasks
 from storage.attachments.store import FileStore
+from storage.inbound.service import hold_inbound, pending_messages, release, start_attempt
 
-__all__ = ["MAX_BODY_BYTES", "PATH", "WECOM", "WeComState", "receive", "verify_url"]
+__all__ = ["MAX_ATTEMPTS", "MAX_BODY_BYTES", "PATH", "WECOM", "WeComState", "receive", "recover", "verify_url"]
 
 #: Where WeCom calls us (set as the app's 接收消息 URL).
 PATH: Final = "/wecom/callback"
@@ -34,6 +41,10 @@ PATH: Final = "/wecom/callback"
 MAX_BODY_BYTES: Final = 64 * 1024
 #: Seconds shutdown waits for callbacks still being handled.
 DRAIN_SECONDS: Final = 20.0
+#: Handlings of a held message started before it is given up (one that keeps killing the process).
+MAX_ATTEMPTS: Final = 3
+#: Held messages handled at start at most (the rest wait for the next start).
+MAX_RECOVERED: Final = 5000
 
 _log = logging.getLogger(__name__)
 
@@ -87,20 +98,46 @@ async def receive(request: web.Request) -> web.Response:
     """POST: check and decrypt, start handling in the background, answer 200 with an empty body."""
     state = request.app[WECOM]
     try:
-        callback = await _open(request, state)
+        callback, plain = await _open(request, state)
     except Refused as refused:
         return _refuse(request, refused)
     key = callback.dedupe_key
-    if key in state.in_flight:  # WeCom retried while the first delivery is still being handled
+    if key in state.in_flight or not callback.handled:  # a retry being handled now, or nothing we act on
         return web.Response(status=200)
-    state.in_flight.add(key)
-    task = asyncio.create_task(_handle(request.app, state, callback), name=f"wecom callback {key}")
-    state.running.add(task)
-    task.add_done_callback(lambda done: _finished(state, key, done))
+    try:
+        held_id = await _hold(request.app, callback, plain)
+    except (SQLAlchemyError, OSError) as error:
+        _log.error("wecom callback %s could not be stored (%s); WeCom will deliver it again", key, type(error).__name__)
+        return web.Response(status=503, text="try again")
+    if held_id is not None:  # else a retry of a message held before: handled, being handled, or at the next start
+        _start(request.app, state, key, _handle(request.app, state, callback, held_id))
     return web.Response(status=200)
 
 
-async def _open(request: web.Request, state: WeComState) -> Callback:
+async def _hold(app: web.Application, callback: Callback, plain: bytes) -> int | None:
+    """Store the decrypted message as held; its inbound id, or None when WeCom delivered it before."""
+    text = callback.fields.get("Content") or callback.fields.get("Label") or ""
+    async with app[keys.SESSIONMAKER].begin() as session:
+        held, is_new = await hold_inbound(
+            session,
+            channel=CHANNEL,
+            dedupe_key=callback.dedupe_key,
+            raw=plain.decode("utf-8", errors="replace"),
+            payload={"kind": "held", "msg_type": callback.msg_type, "text": text},
+            sender_id=callback.sender,
+            now=app[keys.CLOCK].now(),
+        )
+        return held.id if is_new else None
+
+
+def _start(app: web.Application, state: WeComState, key: str, work: Coroutine[Any, Any, None]) -> None:
+    state.in_flight.add(key)
+    task = asyncio.create_task(work, name=f"wecom callback {key}")
+    state.running.add(task)
+    task.add_done_callback(lambda done: _finished(state, key, done))
+
+
+async def _open(request: web.Request, state: WeComState) -> tuple[Callback, bytes]:
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
         raise Refused(413, f"body of {request.content_length} bytes")
     body = await request.content.read(MAX_BODY_BYTES + 1)
@@ -131,7 +168,7 @@ async def _open(request: web.Request, state: WeComState) -> Callback:
         raise Refused(400, f"malformed message XML ({error})") from None
     if fields.get("ToUserName") not in (None, state.corp_id):
         raise Refused(403, "message for another corp")
-    return Callback(fields)
+    return Callback(fields), plain
 
 
 def _check_time(request: web.Request, timestamp: str) -> None:
@@ -147,29 +184,89 @@ def _refuse(request: web.Request, refused: Refused) -> web.Response:
     return web.Response(status=refused.status, text="refused")
 
 
-async def _handle(app: web.Application, state: WeComState, callback: Callback) -> None:
+async def _handle(app: web.Application, state: WeComState, callback: Callback, held_id: int) -> None:
+    """Handle the held message `held_id` once. The handler takes the held row over in its own transaction; when
+    nothing took it (a repeat, nothing to do) it is released as processed, when handling failed as given up
+    (left unprocessed for staff to see). Cancelled (shutdown) or killed, it stays held for the next start."""
     sessions = app[keys.SESSIONMAKER]
+    async with sessions.begin() as session:
+        attempts = await start_attempt(session, message_id=held_id)
+    if attempts is None:  # taken over meanwhile (another process handled it)
+        return
+    if attempts > MAX_ATTEMPTS:
+        _log.error(
+            "wecom callback %s given up after %d handlings that did not finish", callback.dedupe_key, attempts - 1
+        )
+        await _release(app, held_id, processed=False)
+        return
     try:
         community_id = await state.community.community_id(sessions)
     except NoCommunity as error:
         _log.warning("wecom: message not handled: %s", error)
+        await _release(app, held_id, processed=False)
         return
     metrics = app[keys.METRICS]
     metrics.messages_in.labels(CHANNEL).inc()
-    with metrics.handler_seconds.labels(CHANNEL).time():
-        handled = await handle_callback(
-            callback,
-            sessions=sessions,
-            client=state.client,
-            tasks=state.tasks,
-            files=state.files,
-            community_id=community_id,
-            now=app[keys.CLOCK].now(),
-            hear=lambda incoming: transcribe_incoming(app, incoming),
-        )
+    try:
+        with metrics.handler_seconds.labels(CHANNEL).time():
+            handled = await handle_callback(
+                callback,
+                sessions=sessions,
+                client=state.client,
+                tasks=state.tasks,
+                files=state.files,
+                community_id=community_id,
+                now=app[keys.CLOCK].now(),
+                hear=lambda incoming: transcribe_incoming(app, incoming),
+            )
+    except Exception:
+        await _release(app, held_id, processed=False)
+        raise
+    await _release(app, held_id, processed=True)
     worker = app.get(keys.OUTBOX_WORKER)
     if handled and worker is not None:
         worker.wake()
+
+
+async def _release(app: web.Application, held_id: int, *, processed: bool) -> None:
+    async with app[keys.SESSIONMAKER].begin() as session:
+        await release(session, message_id=held_id, now=app[keys.CLOCK].now(), processed=processed)
+
+
+async def recover(app: web.Application) -> None:
+    """On start: handle the messages still held (received, acknowledged, not handled), oldest first, in one
+    background task (so a resident's messages keep their order), before new callbacks are accepted."""
+    state = app[WECOM]
+    async with app[keys.SESSIONMAKER]() as session:
+        held = [
+            (m.id, m.dedupe_key, m.raw or "")
+            for m in await pending_messages(session, channel=CHANNEL, limit=MAX_RECOVERED)
+        ]
+    if not held:
+        return
+    _log.info("wecom: handling %d message(s) received before the restart", len(held))
+    callbacks: list[tuple[int, Callback]] = []
+    for held_id, key, raw in held:
+        try:
+            callbacks.append((held_id, Callback(parse_xml(raw))))
+        except MalformedXml:
+            _log.error("wecom callback %s: the held message cannot be read; given up", key)
+            await _release(app, held_id, processed=False)
+    for _, callback in callbacks:
+        state.in_flight.add(callback.dedupe_key)
+
+    async def handle_all() -> None:
+        for held_id, callback in callbacks:
+            try:
+                await _handle(app, state, callback, held_id)
+            except Exception:
+                _log.exception("wecom callback %s failed", callback.dedupe_key)
+            finally:
+                state.in_flight.discard(callback.dedupe_key)
+
+    task = asyncio.create_task(handle_all(), name="wecom held callbacks")
+    state.running.add(task)
+    task.add_done_callback(state.running.discard)
 
 
 def _finished(state: WeComState, key: str, task: asyncio.Task[None]) -> None:

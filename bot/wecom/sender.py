@@ -1,6 +1,6 @@
 """The WeCom `ChannelSender`: outbox messages as app messages (text, button cards, card updates) to members or
 departments, and as posts of a department's group robot. Keeps WeCom's sending limits by asking the worker to
-retry later (never dropping); touches no database."""
+retry later (never dropping). Reads only the card response codes (`CardTasks`) from the database."""
 
 from __future__ import annotations
 
@@ -40,13 +40,13 @@ class WeComSender:
         client: WeComClient,
         *,
         robot_keys: Mapping[str, str],
+        tasks: CardTasks,
         limits: SendLimits | None = None,
-        tasks: CardTasks | None = None,
     ) -> None:
         self.client = client
         self.robot_keys = dict(robot_keys)
         self.limits = limits or SendLimits()
-        self.tasks = tasks or CardTasks()
+        self.tasks = tasks
         self._done: dict[int, dict[str, Any]] = {}  # parts of a message already delivered before a retry
 
     async def send(self, message: OutboxMessage) -> str | None:
@@ -135,9 +135,9 @@ class WeComSender:
         for start in range(0, len(buttons), MAX_BUTTONS):
             task_id = _task_id(message.id, start // MAX_BUTTONS)
             card = button_card(text, buttons[start : start + MAX_BUTTONS], task_id)
-            msgid, code = await self.client.send_template_card(audience, card)
-            self.tasks.offer(task_id, code)
-            ref = ref or {"task": task_id, "code": code, "msgid": msgid}
+            _msgid, code = await self.client.send_template_card(audience, card)
+            await self.tasks.offer(task_id, code)
+            ref = ref or {"task": task_id}  # the code is kept by `tasks`: WeCom's codes and msgids are long
         return ref
 
     async def _update_card(
@@ -148,11 +148,11 @@ class WeComSender:
         buttons: list[dict[str, str]],
         previous: dict[str, Any],
     ) -> dict[str, Any]:
-        """Replace the card in place with a response code; when none works, send the card again."""
-        task_id = self.tasks.current(str(previous["task"]))
-        known = self.tasks.knows(task_id)
-        code = self.tasks.take(task_id)
-        if code is None and not known:  # sent before a restart: try the code from sending, once
+        """Replace the card in place with a response code; when none works (used, expired, refused), send the card
+        again."""
+        taken = await self.tasks.take(str(previous["task"]))
+        task_id, code = taken.task_id, taken.code
+        if code is None and not taken.known:  # a card sent before codes were kept: its ref's code, once
             code = previous.get("code")
         if code:
             try:
@@ -166,7 +166,7 @@ class WeComSender:
                 _log.info("outbox %s: card %s could not be updated (%s); sending it again", message.id, task_id, error)
         new = await self._send_app(message, destination, text, buttons)
         if new.get("task"):
-            self.tasks.moved(task_id, new["task"], new.get("code", ""))
+            await self.tasks.moved(task_id, new["task"], "")
         return new
 
 

@@ -1,70 +1,112 @@
-"""Response codes of our interactive template cards, so a card can be updated after a click.
+"""Response codes of our interactive template cards, so a card can be updated after a click — kept in the
+database (`card_codes`), so an update after a restart still works.
 
 WeCom gives a response code with each sent card and with each click on it; each code allows one
-update_template_card within 72 hours. The callback records click codes here and the sender uses the freshest.
-Kept in memory: after a restart the sender falls back to the code from sending, then to a new card.
+update_template_card within 72 hours. The sender offers the code from sending, the callback offers each click's
+code, and an update takes the freshest one (used up at once: taking is one conditional UPDATE, so two workers
+never spend the same code). A card that could not be updated is sent again under a new task id (`moved`), and
+later updates of the old card follow it there.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+from datetime import timedelta
 from typing import Final
 
-__all__ = ["CODE_LIFETIME_SECONDS", "CardTasks"]
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage._dialect import insert_for
+from storage.clock import Clock
+from storage.outbox.models import CardCode
+
+__all__ = ["CODE_LIFETIME", "CardTasks", "Taken"]
 
 #: How long WeCom accepts a response code.
-CODE_LIFETIME_SECONDS: Final = 72 * 3600.0
-#: Tasks remembered at most (oldest forgotten first).
-MAX_TASKS: Final = 20_000
+CODE_LIFETIME: Final = timedelta(hours=72)
+#: Moves followed at most (a card re-sent again and again).
+MAX_MOVES: Final = 20
+
+
+class Taken:
+    """What `CardTasks.take` found: the task id the card lives under now, its usable code (or None), and whether
+    the card is known at all (a card sent before codes were kept has no row: its ref's code may still work)."""
+
+    __slots__ = ("code", "known", "task_id")
+
+    def __init__(self, task_id: str, code: str | None, known: bool) -> None:
+        self.task_id = task_id
+        self.code = code
+        self.known = known
 
 
 class CardTasks:
-    """task id → its freshest unused response code; a card re-sent under a new task id is followed there."""
+    """task id → its freshest unused response code, in the database."""
 
-    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
-        self._codes: dict[str, tuple[str, float]] = {}
-        self._moved: dict[str, str] = {}
-        self._known: dict[str, None] = {}  # tasks this process has seen (ordered, bounded)
-        self._monotonic = monotonic
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
 
-    def current(self, task_id: str) -> str:
-        """The task id the card of `task_id` lives under now."""
-        seen = {task_id}
-        while task_id in self._moved and self._moved[task_id] not in seen:
-            task_id = self._moved[task_id]
-            seen.add(task_id)
-        return task_id
-
-    def offer(self, task_id: str, code: str) -> None:
+    async def offer(self, task_id: str, code: str) -> None:
         """A fresh code for the task (from sending the card, or from a click on it)."""
-        if not code:
+        if not task_id or not code:
             return
-        self._remember(task_id)
-        self._codes.pop(task_id, None)
-        self._codes[task_id] = (code, self._monotonic() + CODE_LIFETIME_SECONDS)
-        while len(self._codes) > MAX_TASKS:
-            self._codes.pop(next(iter(self._codes)))
+        async with self._sessions.begin() as session:
+            await self._offer(session, task_id, code)
 
-    def knows(self, task_id: str) -> bool:
-        """True when this process has seen a code of the task (so the code from sending may be used up)."""
-        return self.current(task_id) in self._known
+    async def _offer(self, session: AsyncSession, task_id: str, code: str) -> None:
+        now = self._clock.now()
+        values = {"code": code[:255], "code_expires_at": now + CODE_LIFETIME}
+        statement = (
+            insert_for(session, CardCode)
+            .values(task_id=task_id[:128], created_at=now, **values)
+            .on_conflict_do_update(index_elements=["task_id"], set_=values)
+        )
+        await session.execute(statement)
 
-    def take(self, task_id: str) -> str | None:
-        """Use up the freshest code of the card (following moves); None when there is none."""
-        task_id = self.current(task_id)
-        found = self._codes.pop(task_id, None)
-        self._remember(task_id)
-        if found is None or found[1] <= self._monotonic():
-            return None
-        return found[0]
+    async def take(self, task_id: str) -> Taken:
+        """Use up the freshest code of the card (following moves)."""
+        async with self._sessions.begin() as session:
+            current, known = await self._current(session, task_id)
+            query = select(CardCode.code, CardCode.code_expires_at).where(CardCode.task_id == current)
+            found = (await session.execute(query)).one_or_none()
+            if found is None or found.code is None:
+                return Taken(current, None, known)
+            # compare and clear: of two workers taking the same code, one gets it
+            statement = (
+                update(CardCode)
+                .where(CardCode.task_id == current, CardCode.code == found.code)
+                .values(code=None, code_expires_at=None)
+                .returning(CardCode.task_id)
+            )
+            if (await session.execute(statement)).one_or_none() is None:
+                return Taken(current, None, known)
+        if found.code_expires_at is None or found.code_expires_at <= self._clock.now():
+            return Taken(current, None, known)
+        return Taken(current, found.code, known)
 
-    def _remember(self, task_id: str) -> None:
-        self._known[task_id] = None
-        while len(self._known) > MAX_TASKS:
-            self._known.pop(next(iter(self._known)))
+    async def moved(self, old_task_id: str, new_task_id: str, code: str) -> None:
+        """The card was sent again as `new_task_id` (its old code was gone or refused)."""
+        async with self._sessions.begin() as session:
+            current, known = await self._current(session, old_task_id)
+            if known:
+                await session.execute(update(CardCode).where(CardCode.task_id == current).values(moved_to=new_task_id))
+            else:
+                session.add(CardCode(task_id=current, moved_to=new_task_id, created_at=self._clock.now()))
+            if code:
+                await self._offer(session, new_task_id, code)
 
-    def moved(self, old_task_id: str, new_task_id: str, code: str) -> None:
-        """The card was sent again as `new_task_id` (its old code was gone)."""
-        self._moved[self.current(old_task_id)] = new_task_id
-        self.offer(new_task_id, code)
+    async def _current(self, session: AsyncSession, task_id: str) -> tuple[str, bool]:
+        """(the task id the card of `task_id` lives under now, whether `task_id` is known)."""
+        seen: set[str] = set()
+        known = False
+        for _ in range(MAX_MOVES):
+            seen.add(task_id)
+            row = (await session.execute(select(CardCode.moved_to).where(CardCode.task_id == task_id))).one_or_none()
+            if row is None:
+                break
+            known = True
+            if not row.moved_to or row.moved_to in seen:
+                break
+            task_id = row.moved_to
+        return task_id, known

@@ -21,6 +21,7 @@ from bot.demo import ensure_demo
 from bot.http import create_app
 from bot.service import install_outbox_worker
 from bot.wecom import install
+from bot.wecom.tasks import CardTasks
 from storage.clock import FrozenClock
 from storage.db import create_engine, create_sessionmaker
 from storage.groups.service import register_group
@@ -88,6 +89,12 @@ async def sessions(
         await engine.dispose()
 
 
+@pytest.fixture
+def tasks(sessions: async_sessionmaker[AsyncSession], clock: FrozenClock) -> CardTasks:
+    """Card response codes in the test's database."""
+    return CardTasks(sessions, clock)
+
+
 def wecom_settings(tmp_path: Path, fake: FakeWeCom) -> Settings:
     return Settings(
         database_url="sqlite+aiosqlite:///unused.db",
@@ -133,28 +140,42 @@ async def world(
             session, staff_id=technician.id, channel="wecom", external_id=TECHNICIAN, now=clock.now()
         )
         technician_id = technician.id
+    world = await start_service(tmp_path, fake, sessions, clock, asr_plugins, technician_id)
+    try:
+        yield world
+    finally:
+        await world.server.close()
+
+
+async def start_service(
+    tmp_path: Path,
+    fake: FakeWeCom,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
+    plugins: list[Any],
+    technician_id: int,
+) -> World:
+    """Our service app on `sessions`, started and serving over real HTTP (a second call is a restarted process on
+    the same database); the caller closes `world.server`."""
     app = create_app(
         wecom_settings(tmp_path, fake),
         clock=clock,
         sessionmaker=sessions,
-        plugins=[*asr_plugins, install, lambda app: install_outbox_worker(app, idle_seconds=0.05)],
+        plugins=[*plugins, install, lambda app: install_outbox_worker(app, idle_seconds=0.05)],
     )
     network = SlowNetwork()
     app.middlewares.append(network.middleware)
     server = TestServer(app)
     await server.start_server()
-    try:
-        yield World(
-            fake,
-            WeComCallbacks(fake, str(server.make_url("/wecom/callback")), now=clock.now),
-            sessions,
-            app,
-            technician_id,
-            network,
-            server,
-        )
-    finally:
-        await server.close()
+    return World(
+        fake,
+        WeComCallbacks(fake, str(server.make_url("/wecom/callback")), now=clock.now),
+        sessions,
+        app,
+        technician_id,
+        network,
+        server,
+    )
 
 
 async def outbox(sessions: async_sessionmaker[AsyncSession], **where: Any) -> list[OutboxMessage]:

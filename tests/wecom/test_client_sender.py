@@ -11,11 +11,14 @@ from typing import Any
 
 import pytest
 from limits import RateLimitItemPerSecond
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import PermanentFailure, RetryLater
 from bot.wecom.client import Audience, WeComClient, WeComError
 from bot.wecom.limits import SendLimits
 from bot.wecom.sender import WeComSender
+from bot.wecom.tasks import CardTasks
+from storage.clock import FrozenClock
 from storage.outbox import OutboxMessage
 from tests.wecom.fake_wecom import AGENT_ID, CORP_ID, SECRET, FakeWeCom
 
@@ -82,11 +85,11 @@ async def test_media_download_upload_and_image_message(fake: FakeWeCom, client: 
 
 
 async def test_member_limit_asks_the_outbox_to_wait_and_nothing_is_dropped(
-    fake: FakeWeCom, client: WeComClient
+    fake: FakeWeCom, client: WeComClient, tasks: CardTasks
 ) -> None:
     fake.member_limits = ((3, 1.0),)
     limits = SendLimits(member=(RateLimitItemPerSecond(3, 1),))
-    sender = WeComSender(client, robot_keys={}, limits=limits)
+    sender = WeComSender(client, robot_keys={}, limits=limits, tasks=tasks)
     for n in range(3):
         await sender.send(message(n + 1, "u1", {"text": f"第{n}条", "buttons": []}))
     with pytest.raises(RetryLater) as later:
@@ -105,9 +108,9 @@ async def test_the_fake_drops_what_an_unlimited_sender_sends(fake: FakeWeCom, cl
     assert len(fake.dropped) == 1  # WeCom would have lost it silently: this is what SendLimits prevents
 
 
-async def test_robot_limit_and_masked_phones(fake: FakeWeCom, client: WeComClient) -> None:
+async def test_robot_limit_and_masked_phones(fake: FakeWeCom, client: WeComClient, tasks: CardTasks) -> None:
     limits = SendLimits(robot=(RateLimitItemPerSecond(2, 1),))
-    sender = WeComSender(client, robot_keys={"engineering": "robot-key-engineering"}, limits=limits)
+    sender = WeComSender(client, robot_keys={"engineering": "robot-key-engineering"}, limits=limits, tasks=tasks)
     card = {"text": "【报修】W1\n电话：138****5678\n内容：漏水 13812345678", "buttons": []}
     for n in range(2):
         ref = await sender.send(message(n + 1, "robot:engineering", card, kind="ticket_card"))
@@ -122,39 +125,84 @@ async def test_robot_limit_and_masked_phones(fake: FakeWeCom, client: WeComClien
         await sender.send(message(5, "bad target:x", card))
 
 
-async def test_a_card_update_without_a_usable_code_sends_the_card_again(fake: FakeWeCom, client: WeComClient) -> None:
-    sender = WeComSender(client, robot_keys={})
+async def test_a_card_update_without_a_usable_code_sends_the_card_again(
+    fake: FakeWeCom, client: WeComClient, tasks: CardTasks
+) -> None:
+    sender = WeComSender(client, robot_keys={}, tasks=tasks)
     buttons = [[{"label": "接单", "payload": "staff:accept:1"}, {"label": "转派", "payload": "staff:reassign:1"}]]
     ref = await sender.send(message(1, "party:2", {"text": "【报修】W1\n内容：漏水", "buttons": buttons}))
     first = json.loads(ref or "{}")
+    assert set(first) == {"task"} and len(ref or "") <= 128  # fits outbox.external_ref; the code is kept apart
     edit = {"text": "【报修】W1\n状态：已接单", "buttons": [], "edit_of": "card:1", "edit_ref": ref}
     await sender.send(message(2, "party:2", edit, kind="card_update"))
-    assert fake.updates[-1]["response_code"] == first["code"]  # the code from sending, used once
+    assert fake.updates[-1]["response_code"] == fake.sent[0].response_code  # the code from sending, used once
     await sender.send(message(3, "party:2", edit | {"text": "【报修】W1\n状态：已完成"}, kind="card_update"))
     assert len(fake.updates) == 1  # the used code is not tried again
     assert fake.sent[-1].msgtype == "text" and fake.sent[-1].content["content"].endswith("状态：已完成")
     # after a click WeCom gives a fresh code, and the card is updated in place again
-    sender.tasks.offer(first["task"], fake.click_code(first["task"]))
+    await sender.tasks.offer(first["task"], fake.click_code(first["task"]))
     await sender.send(message(4, "party:2", edit | {"buttons": buttons}, kind="card_update"))
     assert len(fake.updates) == 2 and fake.updates[-1]["template_card"]["task_id"] == first["task"]
 
 
-async def test_after_a_restart_a_card_without_code_is_sent_again(fake: FakeWeCom, client: WeComClient) -> None:
+async def test_codes_survive_a_restart_and_an_expired_one_is_not_used(
+    fake: FakeWeCom, client: WeComClient, sessions: async_sessionmaker[AsyncSession], clock: FrozenClock
+) -> None:
     buttons = [[{"label": "接单", "payload": "staff:accept:1"}]]
-    ref = await WeComSender(client, robot_keys={}).send(message(1, "party:2", {"text": "W1", "buttons": buttons}))
-    restarted = WeComSender(client, robot_keys={})
+    before = WeComSender(client, robot_keys={}, tasks=CardTasks(sessions, clock))
+    ref = await before.send(message(1, "party:2", {"text": "W1", "buttons": buttons}))
+    task = json.loads(ref or "{}")["task"]
+    await before.tasks.offer(task, fake.click_code(task))  # a click before the restart
+    restarted = WeComSender(client, robot_keys={}, tasks=CardTasks(sessions, clock))  # a new process
     edit = {"text": "W1\n状态：已接单", "buttons": buttons, "edit_of": "card:1", "edit_ref": ref}
-    await restarted.send(message(2, "party:2", edit, kind="card_update"))  # the code from sending still works
-    await restarted.send(message(3, "party:2", edit, kind="card_update"))  # used up: a new card
-    assert len(fake.updates) == 1 and len(fake.cards_to("party:2")) == 2
+    await restarted.send(message(2, "party:2", edit, kind="card_update"))  # the click's code, kept in the database
+    assert len(fake.updates) == 1 and fake.updates[-1]["template_card"]["task_id"] == task
+    await restarted.tasks.offer(task, fake.click_code(task))
+    clock.advance(hours=72, seconds=1)  # WeCom's 72 hours are over: the code is not even tried
+    await restarted.send(message(3, "party:2", edit, kind="card_update"))
+    assert len(fake.updates) == 1 and len(fake.cards_to("party:2")) == 2  # a new card instead, no error
     new_task = fake.cards_to("party:2")[-1].content["task_id"]
-    restarted.tasks.offer(new_task, fake.click_code(new_task))
-    await restarted.send(message(4, "party:2", edit, kind="card_update"))  # follows the card to its new task
-    assert fake.updates[-1]["template_card"]["task_id"] == new_task
+    again = WeComSender(client, robot_keys={}, tasks=CardTasks(sessions, clock))
+    await again.tasks.offer(new_task, fake.click_code(new_task))
+    await again.send(message(4, "party:2", edit, kind="card_update"))  # the old ref follows the card to its new task
+    assert len(fake.updates) == 2 and fake.updates[-1]["template_card"]["task_id"] == new_task
 
 
-async def test_long_text_and_many_buttons_are_split(fake: FakeWeCom, client: WeComClient) -> None:
-    sender = WeComSender(client, robot_keys={})
+async def test_a_code_wecom_refuses_falls_back_to_a_new_card(
+    fake: FakeWeCom, client: WeComClient, tasks: CardTasks
+) -> None:
+    sender = WeComSender(client, robot_keys={}, tasks=tasks)
+    buttons = [[{"label": "确认", "payload": "confirm"}]]
+    ref = await sender.send(message(1, "yezhu", {"text": "请确认", "buttons": buttons}))
+    task = json.loads(ref or "{}")["task"]
+    await tasks.offer(task, "RC-already-used-elsewhere")  # e.g. spent by another process: WeCom refuses it
+    edit = {"text": "请确认\n已确认", "buttons": [], "edit_of": "card:1", "edit_ref": ref}
+    new_ref = await sender.send(message(2, "yezhu", edit, kind="card_update"))
+    assert fake.updates == [] and fake.sent[-1].msgtype == "text" and new_ref is not None
+
+
+async def test_a_card_sent_before_codes_were_kept_uses_its_ref_code_once(
+    fake: FakeWeCom, client: WeComClient, tasks: CardTasks
+) -> None:
+    task = "wy1-0-old"
+    _, code = await client.send_template_card(
+        Audience(parties=("2",)),
+        {
+            "card_type": "button_interaction",
+            "task_id": task,
+            "main_title": {"title": "W1"},
+            "button_list": [{"text": "接单", "key": "staff:accept:1", "style": 1}],
+        },
+    )
+    old_ref = json.dumps({"code": code, "msgid": "msg1", "task": task})
+    sender = WeComSender(client, robot_keys={}, tasks=tasks)
+    edit = {"text": "W1\n状态：已接单", "buttons": [], "edit_of": "card:1", "edit_ref": old_ref}
+    await sender.send(message(2, "party:2", edit, kind="card_update"))
+    assert [u["response_code"] for u in fake.updates] == [code]
+
+
+async def test_long_text_and_many_buttons_are_split(fake: FakeWeCom, client: WeComClient, tasks: CardTasks) -> None:
+    sender = WeComSender(client, robot_keys={}, tasks=tasks)
     buttons = [[{"label": f"选项{n}", "payload": f"pick:{n}"} for n in range(8)]]
     await sender.send(message(1, "u1", {"text": "请选择\n" + "很长的说明。" * 500, "buttons": buttons}))
     kinds = [s.msgtype for s in fake.sent]
