@@ -74,9 +74,14 @@ async def ensure_demo(session: AsyncSession, *, now: datetime) -> Community:
     community = await create_community(session, code=plan.code, name=plan.name, now=now)
     await import_rooms_csv(session, community_id=community.id, source=plan.rooms_csv, now=now)
     for member in plan.staff:
-        fields = {key: value for key, value in member.items() if key != "console_login"}
-        await add_staff(session, community_id=community.id, now=now, **fields)
+        fields = {key: value for key, value in member.items() if key not in ("console_login", "company_wide")}
+        await add_staff(session, community_id=_home(member, community), now=now, **fields)
     return community
+
+
+def _home(member: dict[str, Any], community: Community) -> int | None:
+    """The community a demo staff member belongs to; None for company-wide staff (the general manager)."""
+    return None if member.get("company_wide") else community.id
 
 
 @dataclass(frozen=True)
@@ -95,8 +100,12 @@ async def demo_logins(session: AsyncSession, community: Community, *, now: datet
     for member in demo_plan().staff:
         if "console_login" not in member:
             continue
+        home = _home(member, community)
         staff = await session.scalar(
-            select(Staff).where(Staff.community_id == community.id, Staff.name == member["name"])
+            select(Staff).where(
+                Staff.community_id.is_(None) if home is None else Staff.community_id == home,
+                Staff.name == member["name"],
+            )
         )
         if staff is None or staff.password_hash:
             continue

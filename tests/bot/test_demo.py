@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.demo import demo_plan, ensure_demo, seed_demo_if_empty
+from bot.demo import demo_logins, demo_plan, ensure_demo, seed_demo_if_empty
 from storage.communities import Community, policy_for
 from storage.groups import StaffGroup
 from storage.rooms import count_rooms, find_room, parse_rooms_csv
@@ -37,10 +37,21 @@ async def test_ensure_demo_creates_everything_once(db, clock) -> None:  # noqa: 
         assert len(staff) == len(demo_plan().staff)
         assert {member.role for member in staff} == {role.value for role in StaffRole}
         assert any(member.name == "演示-张师傅" and member.trade == "plumbing" for member in staff)
-        assert all(member.community_id == community.id for member in staff)
+        # The general manager is company-wide (sees every community in the console); everyone else belongs here.
+        assert {member.name for member in staff if member.community_id is None} == {"演示-何总"}
+        assert all(member.community_id in (community.id, None) for member in staff)
         assert await session.scalar(select(func.count()).select_from(StaffGroup)) == 0
         assert community.policy_toml is None
         await policy_for(session, community.id)  # the default policy loads
+
+
+async def test_the_company_wide_demo_manager_gets_a_console_login_once(db, clock) -> None:  # noqa: F811
+    async with db.sessions() as session, session.begin():
+        community = await ensure_demo(session, now=clock.now())
+        logins = await demo_logins(session, community, now=clock.now())
+        assert await demo_logins(session, community, now=clock.now()) == []
+    made = {(entry.login, entry.role) for entry in logins}
+    assert {("demo-he", "general_manager"), ("demo-zhou", "project_manager")} <= made
 
 
 async def test_seed_only_into_an_empty_database(db, clock) -> None:  # noqa: F811

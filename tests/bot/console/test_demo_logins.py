@@ -1,5 +1,5 @@
-"""The demo seed gives a supervisor, a technician and a project manager console accounts with random passwords,
-written once to <data_dir>/demo-logins.txt; those accounts really sign in."""
+"""The demo seed gives a supervisor, a technician, a project manager and the company-wide general manager console
+accounts with random passwords, written once to <data_dir>/demo-logins.txt; those accounts really sign in."""
 
 from __future__ import annotations
 
@@ -27,16 +27,21 @@ async def test_first_seed_writes_demo_logins_that_sign_in_and_a_restart_keeps_th
     try:
         path = settings.data_dir / DEMO_LOGINS_FILE
         accounts = _accounts(path)
-        assert {role for _, role in accounts.values()} == {"supervisor", "technician", "project_manager"}
+        assert {role for _, role in accounts.values()} == {
+            "supervisor",
+            "technician",
+            "project_manager",
+            "general_manager",
+        }
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        assert len({password for password, _ in accounts.values()}) == 3
-        async with ClientSession(base_url=server.make_url("/"), cookie_jar=CookieJar(unsafe=True)) as http:
-            browser = Browser(http)
-            login, (password, _) = next(iter(accounts.items()))
-            response, _ = await browser.login(login, password)
-            assert response.status == 303
-            response, page = await browser.get("/console/")
-            assert response.status == 200 and "工单队列" in page
+        assert len({password for password, _ in accounts.values()}) == len(accounts)
+        for login, (password, _) in accounts.items():  # each one signs in, the company-wide manager too
+            async with ClientSession(base_url=server.make_url("/"), cookie_jar=CookieJar(unsafe=True)) as http:
+                browser = Browser(http)
+                response, _ = await browser.login(login, password)
+                assert response.status == 303
+                response, page = await browser.get("/console/")
+                assert response.status == 200 and "工单队列" in page
     finally:
         await server.close()
     before = path.read_text(encoding="utf-8")
