@@ -18,7 +18,7 @@ from storage.outbox import OutboxMessage
 from storage.residents.service import find_resident_by_identity
 from storage.tickets.models import Ticket
 
-__all__ = ["PHOTO_ROUTE", "photo_handler", "photo_url", "uploaded_photo", "visible_photo"]
+__all__ = ["PHOTO_ROUTE", "photo_handler", "photo_url", "uploaded_attachment", "uploaded_photo", "visible_photo"]
 
 #: The route of one photo; `{id}` is the attachment id.
 PHOTO_ROUTE: Final = "/webchat/photos/{id:[0-9]{1,18}}"
@@ -38,20 +38,25 @@ def photo_url(attachment_id: int) -> str:
 
 async def uploaded_photo(session: AsyncSession, *, session_id: str, data: bytes) -> dict[str, Any] | None:
     """The photo this session just uploaded with bytes `data` as `{id, url}`, or None when it was refused."""
+    attachment_id = await uploaded_attachment(session, session_id=session_id, data=data, kind="photo")
+    return None if attachment_id is None else {"id": attachment_id, "url": photo_url(attachment_id)}
+
+
+async def uploaded_attachment(session: AsyncSession, *, session_id: str, data: bytes, kind: str) -> int | None:
+    """The id of the newest `kind` attachment this session's resident stored with bytes `data`, else None."""
     resident = await find_resident_by_identity(session, channel=CHANNEL, external_id=session_id)
     if resident is None:
         return None
-    attachment_id = await session.scalar(
+    return await session.scalar(
         select(Attachment.id)
         .where(
             Attachment.sha256 == hashlib.sha256(data).hexdigest(),
             Attachment.uploaded_by_resident_id == resident.id,
-            Attachment.kind == "photo",
+            Attachment.kind == kind,
         )
         .order_by(Attachment.id.desc())
         .limit(1)
     )
-    return None if attachment_id is None else {"id": attachment_id, "url": photo_url(attachment_id)}
 
 
 async def visible_photo(session: AsyncSession, *, session_id: str, attachment_id: int) -> Attachment | None:

@@ -14,15 +14,19 @@ from typing import Any, Final
 from aiohttp import BodyPartReader, web
 
 from bot.asr import transcribe_incoming
+from bot.console.playback import Unplayable, cache_dir, playable
 from bot.console.proxy import cookie_secure
 from bot.http import Plugin, keys
 from bot.webchat.community import CommunityChoice, NoCommunity
 from bot.webchat.cookie import new_session_id, session_id_of, set_session_cookie
 from bot.webchat.mailbox import CHANNEL, Mailbox, read_replies
-from bot.webchat.photos import PHOTO_ROUTE, photo_handler, photo_url, uploaded_photo
+from bot.webchat.photos import PHOTO_ROUTE, photo_handler, photo_url, uploaded_attachment, uploaded_photo
 from bot.webchat.sender import WebchatSender
+from bot.webchat.transcript import recording_url, transcript
 from dialogs import Incoming, Kind, run_turn
+from storage.attachments import Attachment
 from storage.attachments.store import FileStore
+from storage.residents.service import find_resident_by_identity
 
 __all__ = ["MAX_PHOTO_BYTES", "WEBCHAT", "WebchatState", "install", "plugin"]
 
@@ -46,6 +50,15 @@ _PAGE_HEADERS: Final = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
+#: A recording is private to its resident's browser and never changes.
+_RECORDING_HEADERS: Final = {
+    "Cache-Control": "private, max-age=86400",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Content-Disposition": "inline",
+}
+#: The route of one voice note; `{id}` is the attachment id.
+RECORDING_ROUTE: Final = "/webchat/recordings/{id:[0-9]{1,18}}"
 _CLIENT_ID: Final = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _REF: Final = re.compile(r"^[0-9]{1,18}$")
 
@@ -56,6 +69,7 @@ VOICE_TOO_LARGE: Final = "这段录音太大了，请说短一点再发。"
 NO_VOICE: Final = "没有收到录音，请按住说话后再松开。"
 BAD_MESSAGE: Final = "消息格式不对，请刷新页面后再试。"
 TOO_LONG: Final = f"消息太长了（最多{MAX_TEXT_CHARS}字），请分几条发送。"
+NO_RECORDING: Final = "录音不存在。"
 NO_COMMUNITY: Final = "在线客服还没有设置好小区，请稍后再试或拨打物业服务电话。"
 
 _log = logging.getLogger(__name__)
@@ -95,6 +109,8 @@ def install(app: web.Application, *, community: str | None = None) -> None:
     app.router.add_post("/webchat/photos", post_photo, name="webchat_photo")
     app.router.add_post("/webchat/voice", post_voice, name="webchat_voice")
     app.router.add_get(PHOTO_ROUTE, photo_handler(state.files), name="webchat_photo_file")
+    app.router.add_get("/webchat/history", get_history, name="webchat_history")
+    app.router.add_get(RECORDING_ROUTE, get_recording, name="webchat_recording")
     app.router.add_static("/webchat/static/", STATIC_DIR, name="webchat_static")
 
     async def wake_polls(app: web.Application) -> None:
@@ -225,6 +241,44 @@ async def get_messages(request: web.Request) -> web.Response:
     )
 
 
+async def get_history(request: web.Request) -> web.Response:
+    """The session's conversation so far, both sides in order (what a reloaded page shows), and the newest reply
+    id to long-poll after: `{"messages": [{"who": "me" | "bot", ...}], "last": <outbox id>}`."""
+    session_id = session_id_of(request)
+    if session_id is None:
+        response = web.json_response({"messages": [], "last": 0}, headers={"Cache-Control": "no-store"})
+        _session(request, response)
+        return response
+    async with request.app[keys.SESSIONMAKER]() as session:
+        found = await transcript(session, session_id=session_id, shown=_shown)
+    return web.json_response({"messages": found.entries, "last": found.last}, headers={"Cache-Control": "no-store"})
+
+
+async def get_recording(request: web.Request) -> web.StreamResponse:
+    """GET /webchat/recordings/{id}: a voice note this browser's resident sent, in a format browsers play; else 404."""
+    session_id = session_id_of(request)
+    attachment = None
+    if session_id is not None:
+        async with request.app[keys.SESSIONMAKER]() as session:
+            resident = await find_resident_by_identity(session, channel=CHANNEL, external_id=session_id)
+            attachment = await session.get(Attachment, int(request.match_info["id"]))
+            if attachment is None or resident is None or attachment.uploaded_by_resident_id != resident.id:
+                attachment = None
+    if attachment is None or attachment.kind != "voice":
+        raise web.HTTPNotFound(text=NO_RECORDING)
+    settings = request.app[keys.SETTINGS]
+    try:
+        found = await playable(
+            request.app[WEBCHAT].files,
+            sha256=attachment.sha256,
+            mime=attachment.mime,
+            cache=cache_dir(settings.data_dir),
+        )
+    except Unplayable:
+        raise web.HTTPNotFound(text=NO_RECORDING) from None
+    return web.FileResponse(found.path, headers={**_RECORDING_HEADERS, "Content-Type": found.mime})
+
+
 # --- helpers -----------------------------------------------------------------------------------------------------
 
 
@@ -267,6 +321,10 @@ async def _take(request: web.Request, incoming: Incoming, *, new_session: bool) 
     if incoming.kind is Kind.PHOTO and incoming.data:  # the browser shows the resident's own photo from the server
         async with app[keys.SESSIONMAKER]() as session:
             body["photo"] = await uploaded_photo(session, session_id=incoming.sender_id, data=incoming.data)
+    if incoming.kind is Kind.VOICE and incoming.data:  # and its voice note with what was heard, and a player
+        async with app[keys.SESSIONMAKER]() as session:
+            kept = await uploaded_attachment(session, session_id=incoming.sender_id, data=incoming.data, kind="voice")
+        body["voice"] = {"text": incoming.text, "url": recording_url(kept) if kept is not None else None}
     response = web.json_response(body, status=202)
     if new_session:
         set_session_cookie(response, incoming.sender_id, secure=cookie_secure(request))

@@ -1,4 +1,4 @@
-// The web chat page: send text, button presses and photos; long-poll the replies. No build step, no libraries.
+// The web chat page: the conversation so far, then send text, button presses, photos and voice; long-poll replies. No build step, no libraries.
 "use strict";
 (function () {
   var messages = document.getElementById("messages");
@@ -93,6 +93,42 @@
     }
     var old = reply.edit_ref && messages.querySelector('[data-id="' + String(reply.edit_ref).replace(/\D/g, "") + '"]');
     if (old) { messages.replaceChild(row, old); } else { messages.appendChild(row); }
+  }
+
+  // A voice note the resident sent: its transcript (when one was heard) and a player.
+  function voiceNote(row, entry) {
+    var box = row.firstChild;
+    box.textContent = "";
+    appendText(box, entry.text ? "🎤 " + entry.text : "🎤 语音");
+    if (entry.voice) {
+      var audio = document.createElement("audio");
+      audio.controls = true;
+      audio.preload = "none";
+      audio.src = entry.voice;
+      box.appendChild(audio);
+    }
+  }
+
+  // One of the resident's own earlier messages, from the stored transcript.
+  function renderMine(entry) {
+    var row = bubble("me", entry.photo ? "" : entry.text || "");
+    if (entry.photo) { row.firstChild.appendChild(thumbnail(entry.photo)); }
+    if ("voice" in entry) { voiceNote(row, entry); }
+    messages.appendChild(row);
+  }
+
+  // After a reload: the whole conversation so far, both sides in order; then long-poll for new replies.
+  function history() {
+    fetch("/webchat/history", { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        (data.messages || []).forEach(function (entry) {
+          if (entry.who === "me") { renderMine(entry); } else { render(entry); }
+        });
+        after = data.last || 0;
+        scrollDown();
+        poll();
+      }, function () { poll(); });
   }
 
   function post(url, body, type, attempt) {
@@ -194,7 +230,10 @@
           scrollDown();
           var form = new FormData();
           form.append("voice", blob, "voice");
-          post("/webchat/voice?id=" + newId(), form, null).then(function () { row.firstChild.textContent = "🎤 语音"; });
+          post("/webchat/voice?id=" + newId(), form, null).then(function (data) {
+            var voice = data && data.voice;
+            voiceNote(row, { text: voice ? voice.text : "", voice: voice ? voice.url : null });
+          });
         });
         recorder.start();
         record.classList.add("recording");
@@ -206,5 +245,5 @@
     record.addEventListener("pointerleave", stop);
   }
 
-  poll();
+  history();
 })();

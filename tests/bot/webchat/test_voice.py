@@ -45,19 +45,27 @@ async def record(resident: Resident, data: bytes, message_id: str = "v1") -> Cli
 
 
 async def test_first_voice_note_becomes_a_ticket_in_three_actions(
-    browser: Callable[[], Awaitable[Resident]], sessions: async_sessionmaker[AsyncSession]
+    browser: Callable[[], Awaitable[Resident]], sessions: async_sessionmaker[AsyncSession], clock: FrozenClock
 ) -> None:
     resident = await browser()
-    assert (await record(resident, aishell("webm"))).status == 202
+    form = FormData()
+    form.add_field("voice", aishell("webm"), filename="voice", content_type="audio/webm;codecs=opus")
+    async with resident.http.post("/webchat/voice?id=v1", data=form) as response:
+        assert response.status == 202
+        voice = (await response.json())["voice"]  # the page shows what was heard, with a player
+    assert voice["text"] == AISHELL_TEXT and voice["url"].startswith("/webchat/recordings/")
     await all_sent(sessions)
     said = await resident.text()
     assert said == f"您说的是：{AISHELL_TEXT}，对吗？" and resident.seen[-1]["large"]
+    clock.advance(seconds=30)
     await resident.press("对")  # 1
     await all_sent(sessions)
     assert "房号" in await resident.text()
+    clock.advance(seconds=30)
     await resident.say("3-2-502")  # 2
     await all_sent(sessions)
     await resident.text()
+    clock.advance(seconds=30)
     await resident.say("13812345678")  # 3
     await all_sent(sessions)
     done = await resident.text()
@@ -67,6 +75,23 @@ async def test_first_voice_note_becomes_a_ticket_in_three_actions(
         voices = list(await session.scalars(select(Attachment).where(Attachment.ticket_id == ticket.id)))
     assert ticket.number in done and ticket.description == AISHELL_TEXT
     assert [(v.kind, v.mime) for v in voices] == [("voice", "audio/ogg")]  # the WebM recording kept as OGG/Opus
+
+    # After a reload the conversation starts with the voice note: its transcript and a player.
+    async with resident.http.get("/webchat/history") as response:
+        entries = (await response.json())["messages"]
+    assert entries[0] == {"who": "me", "text": AISHELL_TEXT, "voice": voice["url"]}
+    assert [(e["who"], e["text"]) for e in entries if e["who"] == "me"][1:] == [
+        ("me", "对"),
+        ("me", "3-2-502"),
+        ("me", "13812345678"),
+    ]
+    async with resident.http.get(voice["url"]) as response:  # OGG/Opus is played as WAV (Safari cannot play OGG)
+        assert response.status == 200 and response.content_type == "audio/wav"
+        assert (await response.read())[:4] == b"RIFF"
+    stranger = await browser()
+    await stranger.open_page()
+    async with stranger.http.get(voice["url"]) as response:
+        assert response.status == 404
 
 
 async def test_broken_and_oversized_recordings(
