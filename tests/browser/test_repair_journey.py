@@ -280,6 +280,25 @@ def test_a_repair_from_the_web_chat_to_the_dashboard(
     chat.wait_for(f"感谢您的确认，工单 {number} 已完成")
     screenshot(driver, artifacts, "5-chat-confirmed")
 
+    # A reload shows the whole conversation again, the resident's side too (texts, the photo, pressed buttons).
+    driver.refresh()
+    chat.wait_for(f"感谢您的确认，工单 {number} 已完成", "13812345678")
+    WebDriverWait(driver, WAIT, ignored_exceptions=_REDRAWN).until(lambda _: chat.thumbnails())
+    rows = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#messages .msg')).map(r => [r.className, r.innerText])"
+    )
+    mine = [(i, text.strip()) for i, (kind, text) in enumerate(rows) if "me" in kind.split()]
+    assert [text for _, text in mine if text] == [
+        "厨房水管漏水 3栋2单元502",
+        "13812345678",
+        "照片发完了",
+        "确认提交",
+        "确认完成",
+    ], rows
+    asked_phone = next(i for i, (kind, text) in enumerate(rows) if "bot" in kind.split() and "手机号" in text)
+    assert mine[0][0] < asked_phone < mine[1][0], rows  # in order: each answer after its question
+    screenshot(driver, artifacts, "5b-chat-reloaded")
+
     # The dashboard counts it: one ticket reported this month, completed, and confirmed by the resident.
     driver.switch_to.new_window("window")
     driver.set_window_size(1366, 900)
