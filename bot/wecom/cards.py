@@ -15,6 +15,7 @@ __all__ = [
     "Destination",
     "button_card",
     "card_fits",
+    "clip_button",
     "parse_destination",
     "split_text",
 ]
@@ -115,7 +116,7 @@ def button_card(text: str, buttons: list[dict[str, str]], task_id: str, *, done_
         "main_title": {"title": _clip(first, TITLE_CHARS)},
         "task_id": task_id,
         "button_list": [
-            {"text": _clip(b["label"], BUTTON_CHARS), "style": 1 if i == 0 else 2, "key": b["payload"]}
+            {"text": clip_button(b["label"]), "style": 1 if i == 0 else 2, "key": b["payload"]}
             for i, b in enumerate(buttons[:MAX_BUTTONS])
         ],
     }
@@ -125,6 +126,15 @@ def button_card(text: str, buttons: list[dict[str, str]], task_id: str, *, done_
         last = text.strip().splitlines()[-1]
         card["replace_text"] = _clip(done_text or last, BUTTON_CHARS * 2)
     return card
+
+
+def clip_button(label: str) -> str:
+    """A button label in BUTTON_CHARS characters: its start and its end around "…", so labels that differ only
+    at the end (查看 BX-20261122-0001 / 查看 BX-20261122-0002) can still be told apart on the card."""
+    if len(label) <= BUTTON_CHARS:
+        return label
+    head = (BUTTON_CHARS - 1) // 2
+    return label[:head] + "…" + label[len(label) - (BUTTON_CHARS - 1 - head) :]
 
 
 def _clip(text: str, limit: int) -> str:

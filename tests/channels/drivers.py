@@ -45,7 +45,7 @@ from bot.telegram.limits import ChatLimits
 from bot.webchat import install as install_webchat
 from bot.wecom import WECOM
 from bot.wecom import install as install_wecom
-from bot.wecom.cards import BUTTON_CHARS, MAX_BUTTONS, card_fits
+from bot.wecom.cards import MAX_BUTTONS, card_fits, clip_button
 from storage.clock import FrozenClock
 from storage.db import Database
 from storage.inbound.models import InboundMessage
@@ -65,7 +65,13 @@ SETTLE_TIMEOUT = 15.0
 
 def clip_label(label: str) -> str:
     """A button label as a WeCom card shows it (`bot.wecom.cards.BUTTON_CHARS` characters at most)."""
-    return label if len(label) <= BUTTON_CHARS else label[: BUTTON_CHARS - 1] + "…"
+    return clip_button(label)
+
+
+def _shows(shown: str, label: str) -> bool:
+    """True when a button showing `shown` (perhaps clipped around "…") is the button labelled `label`."""
+    head, ellipsis, tail = shown.partition("…")
+    return bool(ellipsis) and label.startswith(head) and label.endswith(tail)
 
 
 @dataclass(frozen=True)
@@ -153,7 +159,7 @@ class Driver(ABC):
         found = (
             [b for b in shown if b.label == label]
             or [b for b in shown if label in b.label]
-            or [b for b in shown if b.label.endswith("…") and label.startswith(b.label[:-1])]
+            or [b for b in shown if _shows(b.label, label)]
         )
         if not found:
             raise AssertionError(f"{self.channel}: no button {label!r} in {[b.label for b in self._buttons]}")

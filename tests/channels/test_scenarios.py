@@ -122,6 +122,21 @@ async def test_status_of_an_open_ticket(resident: Driver, transcripts: Transcrip
     await seen_the_same(resident, transcripts, "status")
 
 
+async def test_status_of_two_open_tickets_tells_their_buttons_apart(resident: Driver, transcripts: Transcripts) -> None:
+    first = await report_repair(resident)
+    await resident.send_text("阳台门关不上了")
+    await resident.press("跳过")
+    await resident.press("确认提交")
+    second = number_in(resident.text)
+    assert first != second
+    await resident.send_text("我的工单")
+    assert first in resident.text and second in resident.text
+    assert len(set(resident.labels)) == len(resident.labels), resident.labels  # each button says which ticket
+    await resident.press(f"查看 {second}")
+    assert "阳台门关不上了" in resident.text and "厨房下水道堵了" not in resident.text
+    await seen_the_same(resident, transcripts, "status_two_tickets")
+
+
 async def test_critical_emergency_is_answered_at_once_before_any_question(
     resident: Driver, transcripts: Transcripts, staff: StaffDesk
 ) -> None:
