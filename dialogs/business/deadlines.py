@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.business.notices import CRITICAL_ROLES
@@ -24,8 +23,8 @@ from storage.outbox.service import enqueue
 from storage.policy import Policy
 from storage.residents.models import Resident
 from storage.rooms.models import Room
-from storage.staff.models import Staff, StaffIdentity
-from storage.staff.service import list_staff
+from storage.staff.models import Staff
+from storage.staff.service import list_staff, staff_chats
 from storage.tickets.actor import Actor
 from storage.tickets.escalation import raise_complaint_tier
 from storage.tickets.models import Ticket
@@ -228,15 +227,6 @@ async def hand_to_general_admin(
         now=now,
     )
     return queued
-
-
-async def staff_chats(session: AsyncSession, staff_ids: Iterable[int]) -> list[Recipient]:
-    """Every chat identity of these staff members, each once, in a stable order."""
-    ids = sorted(set(staff_ids))
-    if not ids:
-        return []
-    query = select(StaffIdentity).where(StaffIdentity.staff_id.in_(ids)).order_by(StaffIdentity.id)
-    return [(i.channel, i.external_id) for i in await session.scalars(query)]
 
 
 def step_label(step: str, wording: Wording) -> str:

@@ -22,7 +22,7 @@ from storage.groups.service import groups_for_department
 from storage.outbox.service import enqueue
 from storage.rooms.models import Room
 from storage.staff.models import Staff, StaffIdentity
-from storage.staff.service import list_staff
+from storage.staff.service import list_staff, staff_chats
 from storage.tickets.lifecycle import Status
 from storage.tickets.models import Ticket
 from storage.vocabulary import StaffRole, TicketType, Urgency
@@ -165,10 +165,7 @@ async def notify_reopened(
         )
     ]
     if ticket.assignee_staff_id is not None:
-        identities = await session.scalars(
-            select(StaffIdentity).where(StaffIdentity.staff_id == ticket.assignee_staff_id)
-        )
-        recipients += [(identity.channel, identity.external_id) for identity in identities]
+        recipients += await staff_chats(session, [ticket.assignee_staff_id])
     for channel, recipient in recipients:
         await enqueue(
             session,

@@ -10,14 +10,13 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogs.business.deadlines import staff_chats
 from dialogs.messages import Outgoing
 from dialogs.wording import Wording
 from storage.attachments.models import Attachment
 from storage.communities.service import policy_for
 from storage.outbox.service import enqueue
 from storage.staff.models import Staff
-from storage.staff.service import list_staff
+from storage.staff.service import list_staff, staff_chats
 from storage.tickets.lifecycle import Action, Status
 from storage.tickets.models import Ticket, TicketEvent
 from storage.vocabulary import StaffRole

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dialogs.business.deadlines import staff_chats
 from dialogs.context import Turn
 from dialogs.messages import Outgoing
 from nlu.phone import mask_phone
 from storage.errors import NotFound
 from storage.outbox.service import enqueue
+from storage.staff.service import staff_chats
 from storage.tickets.actor import Actor
 from storage.tickets.lifecycle import Status
 from storage.tickets.queries import get_ticket

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -132,6 +133,15 @@ async def find_staff_by_identity(session: AsyncSession, *, channel: str, externa
         .join(StaffIdentity, StaffIdentity.staff_id == Staff.id)
         .where(StaffIdentity.channel == channel, StaffIdentity.external_id == external_id, Staff.active.is_(True))
     )
+
+
+async def staff_chats(session: AsyncSession, staff_ids: Iterable[int]) -> list[tuple[str, str]]:
+    """Every chat identity (channel, external id) of these staff members, each once, in a stable order."""
+    ids = sorted(set(staff_ids))
+    if not ids:
+        return []
+    query = select(StaffIdentity).where(StaffIdentity.staff_id.in_(ids)).order_by(StaffIdentity.id)
+    return [(identity.channel, identity.external_id) for identity in await session.scalars(query)]
 
 
 def _choice(kind: type, value: str, field: str) -> str:
