@@ -11,8 +11,9 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 _COUNTRY = re.compile(r"\+?86[\s\-]?")
 _NON_DIGIT = re.compile(r"\D")
 _DIGIT = re.compile(r"\d")
-# A digit group right after these words is part of an address, not the start of a phone number.
-_ADDRESS_BEFORE = re.compile(r"(?:单元|栋|幢|座|号楼|室|房|楼|号|-)\s*$")
+# A digit group right after these words is part of an address, not the start of a phone number
+# (手机号, 电话号, 账号 and the like end in 号 but introduce a number).
+_ADDRESS_BEFORE = re.compile(r"(?:单元|栋|幢|座|号楼|室|房|楼|(?<!手机)(?<!电话)(?<!账)号|-)\s*$")
 
 
 def find_phones(text: str) -> list[tuple[str, int, int]]:
@@ -32,16 +33,23 @@ def find_phones(text: str) -> list[tuple[str, int, int]]:
         if prefix and len(_NON_DIGIT.sub("", run.group())) > 11:
             body_start += prefix.end()
         groups = [m.span() for m in _GROUP.finditer(text, body_start, run.end())]
+        # After +86 the first group starts the number whatever stands before the prefix.
+        after_address = body_start == run.start() and bool(
+            _ADDRESS_BEFORE.search(text[max(0, run.start() - 3) : run.start()])
+        )
         candidates = []
         for i, (start, _) in enumerate(groups):
-            if i == 0 and _ADDRESS_BEFORE.search(text[max(0, start - 3) : start]):
-                continue
             digits, j = "", i
             while j < len(groups) and len(digits) < 11:
                 digits += text[groups[j][0] : groups[j][1]]
                 j += 1
-            if len(digits) == 11 and _MOBILE.fullmatch(digits):
-                candidates.append((digits, start, groups[j - 1][1]))
+            if len(digits) != 11 or not _MOBILE.fullmatch(digits):
+                continue
+            # A group right after an address word is a room (13栋1单元1801 159 5806 7241), unless the mobile number
+            # read from it is all the run holds (7号楼 159 5712 0338, 7号楼 18858027710): a phone before a room.
+            if i == 0 and after_address and groups[j - 1][1] != run.end():
+                continue
+            candidates.append((digits, start, groups[j - 1][1]))
         # Where two readings overlap, the one that uses the groups up to the end of the run wins
         # (1801 159 5806 7241: the room, then the phone).
         for k, candidate in enumerate(candidates):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 _B = r"(?P<b>\d{1,3}|[A-Za-z])"
@@ -13,8 +13,9 @@ _R = r"(?P<r>\d{3,4})"
 _BUILDING_WORD = r"(?:号楼|号栋|栋楼|栋|幢|座|号|#|区|楼)"
 _ROOM_WORD = r"(?:室|房间|房|号房|号|户)?"
 _SEP = r"\s*[-/—_~\s]\s*"
-_NOT_DIGIT_BEFORE = r"(?<![\d.:A-Za-z])"
-_NOT_DIGIT_AFTER = r"(?![\d.:%])(?!\s*(?:元|块|年|月|日|天|点|分|个|次|米|平|万|斤|度|w|W|kg|%))"
+_NOT_DIGIT_BEFORE = r"(?<![\d.A-Za-z])(?<!\d:)"
+"""Not inside a number, a decimal or a time (10:30); a colon after a word (地址：3栋) is fine."""
+_NOT_DIGIT_AFTER = r"(?![\d:%])(?!\.\d)(?!\s*(?:元|块|年|月|日|天|点|分|个|次|米|平|万|斤|度|w|W|kg|%))"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 3栋2单元502, 3号楼二单元502室, B座1单元1203
@@ -67,14 +68,58 @@ def _matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator
 _OTHERS = re.compile(r"(?:楼上|楼下|隔壁|对门|对面|邻居|他家|她家|他们家|别人家)[^,，。!！?？\s]{0,3}$")
 
 
+# The resident's own room: 我是1403的, 我家是702, 住在1203 (preferred over a room named for a neighbour).
+_OWN_WORDS = r"(?:我是|我家是?|我们家是?|我住|家住|住在|我们是|本人)"
+_OWN = re.compile(_OWN_WORDS + r"\s*(?:在|:)?\s*$")
+_OWN_HEAD = re.compile(_OWN_WORDS)
+"""The 住/我家 room pattern takes the word into its match: the mark is then at the head of the match."""
+
+# Numbers that are not rooms: parking spaces (车位号B2-036, 车位A区115, B1-207, 负1层107车位) and emergency
+# numbers after a dialling verb (打了119, 拨120, 报110). They are blanked out before rooms are read.
+_NOT_ROOMS = re.compile(
+    r"(?:停车位|车位|库位)(?:号码?|编号)?\s*(?:是|在|为|:)?\s*"
+    r"(?:[A-Za-z]\d?\s*区?|负\d\s*层?|地下\d\s*层?)?\s*[-—_]?\s*\d{1,4}"
+    r"|(?<![\dA-Za-z])(?:[A-Za-z]\d?\s*区?\s*[-—_]?\s*)?\d{1,4}号?(?:停车位|车位)"
+    r"|(?<![\dA-Za-z])[Bb][1-3]\s*(?:区\s*)?[-—_]?\s*\d{2,4}(?!\d)"
+    r"|(?:负|地下)\d\s*层\s*[-—_]?\s*\d{1,4}"
+    r"|(?:打|拨|报|叫|呼叫|call)\s*(?:了|过)?\s*(?:110|119|120|122)(?!\d)"
+)
+_NOT_ROOM_HINTS: Final[tuple[str, ...]] = (
+    "车位",
+    "B1",
+    "B2",
+    "B3",
+    "b1",
+    "b2",
+    "b3",
+    "负",
+    "地下",
+    "110",
+    "119",
+    "120",
+    "122",
+)
+"""Every _NOT_ROOMS match contains one of these: a text with none skips the regex."""
+
+
+def _blank_not_rooms(text: str) -> str:
+    """The text with parking spaces and dialled emergency numbers replaced by '·' (positions kept)."""
+    if not any(hint in text for hint in _NOT_ROOM_HINTS):
+        return text
+    return _NOT_ROOMS.sub(lambda m: "·" * len(m.group()), text)
+
+
 @dataclass(frozen=True, slots=True)
 class RoomMention:
-    """One room number found in a text: canonical form, where, and whether it is someone else's."""
+    """One room number found in a text: canonical form, where, whether it is someone else's or marked as the
+    resident's own, and the unit written with a room that has no building (二单元703)."""
 
     canonical: str
     start: int
     end: int
     others: bool
+    own: bool = False
+    unit: str = ""
 
 
 def _canonical(kind: str, match: re.Match[str]) -> str:
@@ -97,6 +142,7 @@ def find_rooms(text: str) -> list[RoomMention]:
     """Every room number in a normalised text, in order, overlapping candidates resolved by pattern priority."""
     if not _HAS_ROOM_DIGITS.search(text):
         return []
+    text = _blank_not_rooms(text)
     taken: list[tuple[int, int]] = []
     found: list[RoomMention] = []
     starts = [m.start() for m in _RUN_START.finditer(text)]
@@ -107,19 +153,25 @@ def find_rooms(text: str) -> list[RoomMention]:
                 continue
             taken.append((start, end))
             others = bool(_OTHERS.search(text[max(0, start - 8) : start]))
-            found.append(RoomMention(_canonical(kind, match), start, end, others))
+            own = not others and bool(_OWN.search(text[max(0, start - 6) : start]) or _OWN_HEAD.match(text, start))
+            unit = str(int(match.group("u"))) if kind == "ur" else ""
+            found.append(RoomMention(_canonical(kind, match), start, end, others, own, unit))
     found.sort(key=lambda m: m.start)
     return _with_building(text, found, starts)
 
 
 # A building (and unit) named on its own, apart from the room: 我家2102，22号楼 / 我是15栋1单元的，住1203.
+# A digit right after it would be the room, unless it is a floor or a count (1号楼2台电梯, 5号楼3部电梯).
 _BUILDING_ALONE = re.compile(
-    r"(?<![\d.:A-Za-z])(?P<b>\d{1,3}|[A-Za-z])\s*(?:号楼|号栋|栋楼|栋|幢|座)(?:\s*(?P<u>\d{1,2})\s*单元)?(?!\s*\d(?!\d?\s*[楼层]))"
+    _NOT_DIGIT_BEFORE
+    + r"(?P<b>\d{1,3}|[A-Za-z])\s*(?:号楼|号栋|栋楼|栋|幢|座)(?:\s*(?P<u>\d{1,2})\s*单元)?"
+    + r"(?!\s*\d(?!\d?\s*[楼层台部个次天]))"
 )
 
 
+# A bare 3-4 digit number; never an emergency number (120说要20分钟, 已经打119了 once 打 is out of reach).
 _BARE = re.compile(
-    r"(?<![\d.:A-Za-z#])(?P<r>\d{3,4})(?![\d.:%]|\s*(?:元|块|年|月|日|天|点|分|个|次|米|平|万|斤|度|号楼|栋|幢|座|楼|层|w|W))"
+    r"(?<![\d.:A-Za-z#])(?!(?:110|119|120|122)(?!\d))(?P<r>\d{3,4})(?![\d.:%]|\s*(?:元|块|年|月|日|天|点|分|个|次|米|平|万|斤|度|号楼|栋|幢|座|楼|层|w|W))"
 )
 
 
@@ -130,6 +182,8 @@ def _with_building(text: str, mentions: list[RoomMention], starts: list[int]) ->
         for m in _matches(_BUILDING_ALONE, text, starts)
         if not any(r.start <= m.start() < r.end for r in mentions)
     }
+    if not buildings:
+        return _in_the_named_building(mentions)
     if len(buildings) != 1:
         return mentions
     if not mentions:
@@ -139,16 +193,39 @@ def _with_building(text: str, mentions: list[RoomMention], starts: list[int]) ->
             return mentions
         mentions = [RoomMention(bare[0].group("r"), bare[0].start(), bare[0].end(), False)]
     building, unit = buildings.pop()
-    prefix = f"{building}-{int(unit)}-" if unit else f"{building}-"
+    unit = str(int(unit)) if unit else ""
     return [
-        RoomMention(prefix + m.canonical, m.start, m.end, m.others) if "-" not in m.canonical else m for m in mentions
+        m
+        if "-" in m.canonical
+        else replace(m, canonical="-".join(filter(None, (building, m.unit or unit, m.canonical))))
+        for m in mentions
+    ]
+
+
+def _in_the_named_building(mentions: list[RoomMention]) -> list[RoomMention]:
+    """A bare room the resident calls their own, beside a full one named for a neighbour, is in the same building
+    and unit (对门 10号楼3单元1102, 我是1101的 → 10-3-1101)."""
+    if not any(m.own and "-" not in m.canonical for m in mentions):
+        return mentions
+    prefixes = {m.canonical.rpartition("-")[0] for m in mentions if "-" in m.canonical}
+    if len(prefixes) != 1:
+        return mentions
+    prefix = prefixes.pop()
+    return [
+        replace(m, canonical=f"{prefix}-{m.canonical}") if m.own and "-" not in m.canonical else m for m in mentions
     ]
 
 
 def own_room(mentions: list[RoomMention]) -> str | None:
-    """The resident's own room: the first mention not marked as a neighbour's, else the first one."""
-    own = [m for m in mentions if not m.others]
-    return (own or mentions)[0].canonical if mentions else None
+    """The resident's own room: the first one they call their own (我是1403的), else the first mention not marked as
+    a neighbour's, else the first one."""
+    if not mentions:
+        return None
+    for m in mentions:
+        if m.own:
+            return m.canonical
+    mine = [m for m in mentions if not m.others]
+    return (mine or mentions)[0].canonical
 
 
 def find_room(text: str) -> str | None:

@@ -1,0 +1,114 @@
+"""Room and phone cases that were read wrong: parking spaces, emergency numbers, phones next to a building, rooms
+marked as the resident's own, and the forms around them (contract: ../shared/spec/nlu.md)."""
+
+import pytest
+
+from nlu import parse
+from nlu.normalize import normalize
+from nlu.phone import find_phone, mask_phones_in
+
+
+def room_and_phone(text: str) -> tuple[str | None, str | None]:
+    result = parse(text)
+    return result.room, result.phone
+
+
+# A parking space (车位, 停车位, a B1/B2 or 负一层 level) is not a room; a building named beside it is no room either.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我的车位B1-088被人堆了纸箱 我住五栋", None),
+        ("停车位号是B2-213，一直有人乱停，我家在十七号楼", None),
+        ("地下车库负二层 车位156 有积水 我是3栋的", None),
+        ("车位C区208被占了，我住6幢", None),
+        ("b2-031那个车位的灯不亮 我住二十栋", None),
+        ("负一层107车位漏水，我家住9号楼", None),
+        ("车位是B1-322 我家14栋2单元1503 车被刮了", "14-2-1503"),
+        ("3号楼1802 车位在B2-045 被占了", "3-1802"),
+    ],
+)
+def test_parking_space_is_not_a_room(text: str, expected: str | None) -> None:
+    assert room_and_phone(text)[0] == expected
+
+
+# 110, 119, 120 and 122 after a dialling verb, or standing alone next to a building, are emergency numbers.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5号楼 有人晕倒了 我打了120", None),
+        ("二十三栋楼道冒烟 快拨119", None),
+        ("有人在8栋门口打架 我已经报110了", None),
+        ("小区门口撞车了，12幢前面，打122了没人来", None),
+        ("120马上到 麻烦保安开一下东门 我们是16号楼", None),
+        ("7号楼二单元 邻居家着火了 打了119 我家702", "7-2-702"),
+    ],
+)
+def test_emergency_number_is_not_a_room(text: str, expected: str | None) -> None:
+    assert room_and_phone(text)[0] == expected
+
+
+def test_a_room_that_happens_to_be_120_is_still_a_room() -> None:
+    assert room_and_phone("3号楼120室 门锁坏了")[0] == "3-120"
+
+
+# An 11-digit 1[3-9] number, in one group or split by spaces, after a building or 手机号 is a phone, not a room.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("停电了 12号楼 一三六 五七零八 二二九一", (None, "13657082291")),
+        ("楼道灯坏了 4栋 139 0571 6622", (None, "13905716622")),
+        ("热水器不出热水 9号楼 15068021734", (None, "15068021734")),
+        ("门禁坏了 B座 18767120045", (None, "18767120045")),
+        ("马桶堵了 F座1102 手机号 13757193320", ("F-1102", "13757193320")),
+        ("家里跳闸了 2栋1单元602 手机号15167081992", ("2-1-602", "15167081992")),
+        ("电话号码 一八六 五七一二 零零四三 我家12栋801", ("12-801", "18657120043")),
+        ("水管爆了 6幢1203 电话 +86-135-8820-4417", ("6-1203", "13588204417")),
+        ("空调滴水 20栋3单元1701 联系 +86 158 6702 1133", ("20-3-1701", "15867021133")),
+    ],
+)
+def test_phone_after_building_or_number_word(text: str, expected: tuple[str | None, str | None]) -> None:
+    assert room_and_phone(text) == expected
+
+
+def test_a_room_then_a_split_phone_still_reads_both() -> None:
+    assert room_and_phone("5栋2单元1301 幺三九 五七二八 六六一零") == ("5-2-1301", "13957286610")
+
+
+def test_masking_still_hides_a_phone_after_a_building() -> None:
+    assert mask_phones_in("7号楼 13957286610") == "7号楼 139****6610"
+    assert find_phone(normalize("手机号 13757193320").text) == "13757193320"
+
+
+# The room the resident calls their own (我是…的, 我家…) beats one mentioned for a neighbour, and shares its building.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("对门一直传来怪味 十号楼三单元1102 我是1101的", "10-3-1101"),
+        ("楼下那户天天半夜装修 就是5栋2单元602 我家是702", "5-2-702"),
+    ],
+)
+def test_own_room_marked_by_the_resident(text: str, expected: str) -> None:
+    assert room_and_phone(text)[0] == expected
+
+
+# A unit named with the room keeps its place when the building is named apart.
+def test_unit_kept_when_the_building_is_named_apart() -> None:
+    assert room_and_phone("我是二十一栋的 厨房水管漏了 我家是三单元一零零二")[0] == "21-3-1002"
+
+
+# Punctuation around a room: a colon before it, a full stop after it.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("地址：8幢2单元1201，下水道堵了", "8-2-1201"),
+        ("住户：C座903 门铃坏了", "C-903"),
+        ("This is the owner of D座1508. 厨房漏水", "D-1508"),
+        ("时间10:30 地址3栋2单元502", "3-2-502"),
+    ],
+)
+def test_punctuation_around_a_room(text: str, expected: str) -> None:
+    assert room_and_phone(text)[0] == expected
+
+
+def test_a_measure_after_the_building_leaves_it_a_building() -> None:
+    assert room_and_phone("五号楼三部电梯全停了 我住二十楼 2003")[0] == "5-2003"
