@@ -350,8 +350,8 @@ class TelegramDriver(Driver):
         self.service, self._close = await start_service(self.tmp_path, self.db, self.fake, self.clock, webhook=True)  # type: ignore[arg-type]
         self.app = self.service.app
         # Telegram's flood limits (a private chat 1/s, a group 20/min) are kept by the sender and tested in
-        # tests/telegram; here they are ten times looser so the scenarios take seconds, not minutes.
-        self.app[TELEGRAM].sender.limits = ChatLimits(group_per_minute=200, private_per_second=10)
+        # tests/telegram; here they are far looser so the scenarios take seconds, not minutes.
+        self.app[TELEGRAM].sender.limits = ChatLimits(group_per_minute=6000, private_per_second=100)
         url = f":{self.service.server.port}/telegram/webhook"
         deadline = time.monotonic() + SETTLE_TIMEOUT
         while not (self.fake.webhook and self.fake.webhook["url"].endswith(url)):
