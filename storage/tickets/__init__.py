@@ -1,5 +1,6 @@
 """Tickets: the lifecycle state machine, numbering, SLA deadlines and one service function per action."""
 
+from storage.tickets._transitions import permitted_actions
 from storage.tickets.actor import Actor
 from storage.tickets.lifecycle import TRANSITIONS, Action, ActorKind, Status, allowed_actions, check_transition
 from storage.tickets.models import Ticket, TicketCounter, TicketEvent
@@ -50,6 +51,7 @@ __all__ = [
     "missed_deadlines",
     "next_ticket_number",
     "override_ticket",
+    "permitted_actions",
     "reopen_ticket",
     "resolve_ticket",
     "return_ticket",

@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.errors import NotFound
+from storage.errors import NotFound, PermissionDenied, ReasonRequired, TransitionNotAllowed
 from storage.residents.models import Resident
 from storage.staff.models import Staff
 from storage.tickets.actor import Actor
-from storage.tickets.lifecycle import Action, ActorContext, ActorKind, Status, check_transition
+from storage.tickets.lifecycle import TRANSITIONS, Action, ActorContext, ActorKind, Status, check_transition
 from storage.tickets.models import Ticket, TicketEvent
 from storage.vocabulary import StaffRole
 
@@ -34,6 +34,23 @@ async def actor_context(session: AsyncSession, ticket: Ticket, actor: Actor) -> 
         is_assignee=ticket.assignee_staff_id == staff.id,
         same_department=staff.department == ticket.department,
     )
+
+
+async def permitted_actions(session: AsyncSession, ticket: Ticket, actor: Actor) -> list[Action]:
+    """The actions the lifecycle lets `actor` take on the ticket now (which buttons or forms to offer); a reason
+    an action needs is left to the form. An unknown or inactive actor may take none."""
+    try:
+        context = await actor_context(session, ticket, actor)
+    except NotFound:
+        return []
+    permitted = []
+    for action in TRANSITIONS:  # CREATE has no source status
+        try:
+            check_transition(action, ticket.status, context, reason="-", ticket_number=ticket.number)
+        except (TransitionNotAllowed, PermissionDenied, ReasonRequired):
+            continue
+        permitted.append(action)
+    return permitted
 
 
 async def apply(

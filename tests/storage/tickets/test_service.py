@@ -8,6 +8,7 @@ import pytest
 
 from storage.errors import InvalidInput, NotFound, PermissionDenied, ReasonRequired, TransitionNotAllowed
 from storage.tickets import (
+    Action,
     Actor,
     accept_ticket,
     add_note,
@@ -18,6 +19,7 @@ from storage.tickets import (
     mark_on_site,
     merge_ticket,
     override_ticket,
+    permitted_actions,
     reopen_ticket,
     resolve_ticket,
     return_ticket,
@@ -308,3 +310,16 @@ async def test_uncommitted_transition_leaves_no_event(db, clock) -> None:
         await session.rollback()
     async with db.sessions() as session:
         assert [e.action for e in await ticket_events(session, ticket.id)] == ["create"]
+
+
+async def test_permitted_actions_are_what_the_lifecycle_would_accept(session, clock) -> None:
+    world = await make_world(session, clock.now())
+    ticket = await make_ticket(session, world.community, clock.now(), resident=world.resident)
+    plumber = await permitted_actions(session, ticket, Actor.staff(world.plumber.id))
+    assert Action.ACCEPT in plumber and Action.RESOLVE not in plumber
+    assert Action.ACCEPT not in await permitted_actions(session, ticket, Actor.staff(world.guard.id))  # other dept
+    assert Action.ACCEPT not in await permitted_actions(session, ticket, Actor.resident(world.resident.id))
+    assert await permitted_actions(session, ticket, Actor.staff(999_999)) == []  # unknown staff: nothing
+    accepted = await accept_ticket(session, ticket_id=ticket.id, staff_id=world.plumber.id, now=clock.now())
+    assert Action.ARRIVE in await permitted_actions(session, accepted, Actor.staff(world.plumber.id))
+    assert Action.ARRIVE not in await permitted_actions(session, accepted, Actor.staff(world.plumber2.id))
