@@ -6,6 +6,7 @@ from aiohttp import web
 
 from bot.config import WECOM_ROBOT_DEPARTMENTS, Settings
 from bot.http import keys
+from bot.telegram.photos import PhotoSource
 from bot.wecom.callback import PATH, WECOM, WeComState, drain, receive, recover, verify_url
 from bot.wecom.client import WeComClient
 from bot.wecom.crypto import WeComCrypto
@@ -39,16 +40,23 @@ def install(app: web.Application, *, limits: SendLimits | None = None) -> None:
         agent_id=settings.wecom_agent_id,
     )
     tasks = CardTasks(app[keys.SESSIONMAKER], app[keys.CLOCK])
+    files = FileStore(settings.data_dir / "files")
     app[WECOM] = WeComState(
         crypto=WeComCrypto(settings.wecom_token, settings.wecom_aes_key, settings.wecom_corp_id),
         client=client,
         tasks=tasks,
-        files=FileStore(settings.data_dir / "files"),
+        files=files,
         corp_id=settings.wecom_corp_id,
         agent_id=settings.wecom_agent_id,
         max_skew_seconds=settings.wecom_max_skew_seconds,
     )
-    app[keys.SENDERS][CHANNEL] = WeComSender(client, robot_keys=robot_keys(settings), limits=limits, tasks=tasks)
+    app[keys.SENDERS][CHANNEL] = WeComSender(
+        client,
+        robot_keys=robot_keys(settings),
+        limits=limits,
+        tasks=tasks,
+        photos=PhotoSource(app[keys.SESSIONMAKER], files),
+    )
     app.router.add_get(PATH, verify_url, name="wecom_verify")
     app.router.add_post(PATH, receive, name="wecom_callback")
     app.on_startup.append(recover)

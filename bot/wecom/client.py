@@ -4,6 +4,8 @@ media upload and download, and group-robot webhooks. JSON in, JSON out; errors b
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import json
 import logging
 import time
@@ -251,6 +253,13 @@ class WeComClient:
         raise TransportError("media/get: access_token refused twice")  # pragma: no cover - loop always returns
 
     # --- group robots ----------------------------------------------------------------------------------------
+
+    async def robot_image(self, key: str, data: bytes) -> None:
+        """Post a picture to a group robot: its base64 and the md5 of its bytes (JPG/PNG, ≤ 2 MB: the caller
+        checks)."""
+        checksum = hashlib.md5(data, usedforsecurity=False).hexdigest()  # WeCom's integrity check
+        image = {"base64": base64.b64encode(data).decode("ascii"), "md5": checksum}
+        await self._request("POST", "webhook/send", params={"key": key}, body={"msgtype": "image", "image": image})
 
     async def robot_send(self, key: str, msgtype: str, content: str, *, mention_all: bool = False) -> None:
         """Post to a group robot: `msgtype` text (≤ 2048 bytes) or markdown (≤ 4096 bytes)."""

@@ -1,21 +1,33 @@
-"""The WeCom `ChannelSender`: outbox messages as app messages (text, button cards, card updates) to members or
-departments, and as posts of a department's group robot. Keeps WeCom's sending limits by asking the worker to
-retry later (never dropping). Reads only the card response codes (`CardTasks`) from the database."""
+"""The WeCom `ChannelSender`: outbox messages as app messages (photos, text, button cards, card updates) to members
+or departments, and as posts of a department's group robot (photos, text).
+
+Photos (a message's `attachment_ids`, or a new ticket card's photos) come before the text, as on Telegram: to the
+app audience uploaded as temporary media (≤ 10 MB) and sent by media id, to a group robot as base64 with its md5
+(≤ 2 MB); both take JPG and PNG only, so other photos are left out (logged) and the text still goes.
+
+Keeps WeCom's sending limits (each photo is a message) by asking the worker to retry later, never dropping. Reads
+the photos and the card response codes (`CardTasks`) from the database.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import secrets
+import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
 from bot.delivery import PermanentFailure, RetryLater
+from bot.telegram.photos import PhotoSource
 from bot.wecom.cards import MAX_BUTTONS, Destination, button_card, card_fits, parse_destination, split_text
 from bot.wecom.client import TransportError, WeComClient, WeComError
 from bot.wecom.limits import SendLimits
 from bot.wecom.tasks import CardTasks
 from nlu.phone import find_phones, mask_phone
+from storage.attachments.sniff import sniff
 from storage.outbox import OutboxMessage
 
 __all__ = ["CHANNEL", "WeComSender"]
@@ -25,6 +37,19 @@ CHANNEL: Final = "wecom"
 BUSY_RETRY_SECONDS: Final = 60.0
 #: Seconds to wait after WeCom could not be reached.
 NETWORK_RETRY_SECONDS: Final = 10.0
+#: Picture formats WeCom shows (app image messages and group robot images alike).
+IMAGE_TYPES: Final = {"image/jpeg": "jpg", "image/png": "png"}
+#: Temporary media (media/upload type=image): more than 5 bytes, at most 10 MB.
+MIN_MEDIA_BYTES: Final = 6
+MAX_APP_IMAGE_BYTES: Final = 10 * 1024 * 1024
+#: A group robot's image, before base64.
+MAX_ROBOT_IMAGE_BYTES: Final = 2 * 1024 * 1024
+#: Seconds an uploaded photo's media id is reused (WeCom keeps temporary media 3 days).
+MEDIA_REUSE_SECONDS: Final = 2 * 24 * 3600.0
+#: Uploaded photos remembered at most.
+MAX_MEDIA_CACHE: Final = 1000
+#: errcode of a media id WeCom no longer knows.
+INVALID_MEDIA: Final = 40007
 
 _log = logging.getLogger(__name__)
 
@@ -42,11 +67,14 @@ class WeComSender:
         robot_keys: Mapping[str, str],
         tasks: CardTasks,
         limits: SendLimits | None = None,
+        photos: PhotoSource | None = None,
     ) -> None:
         self.client = client
         self.robot_keys = dict(robot_keys)
         self.limits = limits or SendLimits()
         self.tasks = tasks
+        self.photos = photos
+        self._media: dict[str, tuple[str, float]] = {}  # photo sha256 → (media id, reuse until, monotonic)
         self._done: dict[int, dict[str, Any]] = {}  # parts of a message already delivered before a retry
 
     async def send(self, message: OutboxMessage) -> str | None:
@@ -67,17 +95,28 @@ class WeComSender:
         buttons = [b for row in payload.get("buttons") or [] for b in row if isinstance(b, dict)]
         previous = _parse_ref(payload.get("edit_ref"))
         is_edit = "edit_of" in payload
+        photos = [] if is_edit or self.photos is None else _photos(message, await self.photos.photos_for(message))
+        robot_photos = [photo for photo in photos if photo.fits_robot]
+        app_photos = [photo for photo in photos if photo.fits_app]
         done = self._done.setdefault(message.id, {})
-        wanted = self._wanted(destination, text, buttons, done)
+        wanted = self._wanted(destination, text, buttons, done, robot_photos=robot_photos, app_photos=app_photos)
         wait = await self.limits.reserve(wanted)
         if wait:
             raise RetryLater(wait, f"WeCom sending limit: wait {wait:.1f} s")
         try:
             for robot in destination.robots:
+                for index, photo in enumerate(robot_photos):
+                    if f"robot:{robot}:photo:{index}" not in done:
+                        await self._robot_photo(message, robot, photo)
+                        done[f"robot:{robot}:photo:{index}"] = True
                 if f"robot:{robot}" not in done:
                     await self._post_robot(robot, text, follow_up=is_edit and previous.get("robot") is True)
                     done[f"robot:{robot}"] = True
             if destination.has_app and "app" not in done:
+                for index, photo in enumerate(app_photos):
+                    if f"app:photo:{index}" not in done:
+                        await self._app_photo(message, destination, photo)
+                        done[f"app:photo:{index}"] = True
                 if is_edit and previous.get("task"):
                     done["app"] = await self._update_card(message, destination, text, buttons, previous)
                 else:
@@ -96,16 +135,65 @@ class WeComSender:
         return json.dumps(ref, sort_keys=True) if ref else None
 
     def _wanted(
-        self, destination: Destination, text: str, buttons: list[dict[str, str]], done: dict[str, Any]
+        self,
+        destination: Destination,
+        text: str,
+        buttons: list[dict[str, str]],
+        done: dict[str, Any],
+        *,
+        robot_photos: list[Photo],
+        app_photos: list[Photo],
     ) -> list[tuple[str, str, int]]:
-        wanted = [("robot", robot, 1) for robot in destination.robots if f"robot:{robot}" not in done]
+        """The messages still to send, by limit counter: each photo is a message of its own."""
+        wanted = []
+        for robot in destination.robots:
+            cost = sum(f"robot:{robot}:photo:{i}" not in done for i in range(len(robot_photos)))
+            cost += f"robot:{robot}" not in done
+            if cost:
+                wanted.append(("robot", robot, cost))
         if destination.has_app and "app" not in done:
             cost = _app_message_count(text, buttons)
+            cost += sum(f"app:photo:{i}" not in done for i in range(len(app_photos)))
             audience = destination.audience
             wanted += [("member", f"user:{user}", cost) for user in audience.users]
             wanted += [("member", f"party:{party}", cost) for party in audience.parties]
             wanted += [("member", f"tag:{tag}", cost) for tag in audience.tags]
         return wanted
+
+    async def _robot_photo(self, message: OutboxMessage, robot: str, photo: Photo) -> None:
+        """A photo in the group (base64 and md5); one WeCom refuses is left out, the text still goes."""
+        try:
+            await self.client.robot_image(self.robot_keys[robot], photo.data)
+        except WeComError as error:
+            if error.busy:
+                raise
+            _log.warning("outbox %s: photo %s not posted by robot %s: %s", message.id, photo.sha256[:12], robot, error)
+
+    async def _app_photo(self, message: OutboxMessage, destination: Destination, photo: Photo) -> None:
+        """A photo as an app image message: uploaded once as temporary media, its media id reused for 2 days."""
+        for attempt in range(2):
+            media_id = await self._media_id(photo, fresh=attempt > 0)
+            try:
+                await self.client.send_image(destination.audience, media_id)
+                return
+            except WeComError as error:
+                if error.busy:
+                    raise
+                if error.errcode == INVALID_MEDIA and attempt == 0:
+                    continue  # WeCom forgot the upload: upload again
+                _log.warning("outbox %s: photo %s not sent: %s", message.id, photo.sha256[:12], error)
+                return
+
+    async def _media_id(self, photo: Photo, *, fresh: bool) -> str:
+        cached = self._media.get(photo.sha256)
+        if cached is not None and not fresh and cached[1] > time.monotonic():
+            return cached[0]
+        media_id = await self.client.upload_media("image", photo.data, f"photo.{photo.extension}", photo.mime)
+        self._media.pop(photo.sha256, None)
+        self._media[photo.sha256] = (media_id, time.monotonic() + MEDIA_REUSE_SECONDS)
+        while len(self._media) > MAX_MEDIA_CACHE:
+            self._media.pop(next(iter(self._media)))
+        return media_id
 
     async def _post_robot(self, robot: str, text: str, *, follow_up: bool) -> None:
         """A group robot post, phones masked: the whole card, or after an edit one line of what changed."""
@@ -168,6 +256,39 @@ class WeComSender:
         if new.get("task"):
             await self.tasks.moved(task_id, new["task"], "")
         return new
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo to show with a message, in a format WeCom takes."""
+
+    data: bytes
+    mime: str
+    sha256: str
+
+    @property
+    def extension(self) -> str:
+        return IMAGE_TYPES[self.mime]
+
+    @property
+    def fits_robot(self) -> bool:
+        return len(self.data) <= MAX_ROBOT_IMAGE_BYTES
+
+    @property
+    def fits_app(self) -> bool:
+        return MIN_MEDIA_BYTES <= len(self.data) <= MAX_APP_IMAGE_BYTES
+
+
+def _photos(message: OutboxMessage, found: list[bytes]) -> list[Photo]:
+    """The photos WeCom can show (JPG, PNG); the others are logged and left out."""
+    photos = []
+    for data in found:
+        kind = sniff(data)
+        if kind is None or kind.mime not in IMAGE_TYPES:
+            _log.info("outbox %s: a %s photo is not shown on WeCom (JPG/PNG only)", message.id, kind and kind.mime)
+            continue
+        photos.append(Photo(data, kind.mime, hashlib.sha256(data).hexdigest()))
+    return photos
 
 
 def _app_message_count(text: str, buttons: list[dict[str, str]]) -> int:

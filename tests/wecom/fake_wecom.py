@@ -1,12 +1,16 @@
 """A fake WeCom for tests: an aiohttp server speaking WeCom's JSON API (gettoken, message/send,
-message/update_template_card, media/get, media/upload, webhook/send) and playing WeCom's side of callbacks
-(encrypted and signed XML, retried when our answer is slow). It enforces what WeCom enforces: tokens expire,
-response codes work once, task ids are unique, messages over the per-member and per-robot limits are dropped
-(members, as WeCom does silently) or refused (robots, errcode 45009), and it records all of it for assertions."""
+message/update_template_card, media/get, media/upload, webhook/send with text, markdown and images) and playing
+WeCom's side of callbacks (encrypted and signed XML, retried when our answer is slow). It enforces what WeCom
+enforces: tokens expire, response codes work once, task ids are unique, uploads come as multipart field `media`
+(images JPG/PNG, 5 bytes to 10 MB), image messages name an uploaded media id, robot images are JPG/PNG of at most
+2 MB whose md5 matches, messages over the per-member and per-robot limits are dropped (members, as WeCom does
+silently) or refused (robots, errcode 45009), and it records all of it for assertions."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import itertools
 import json
 import secrets
@@ -54,6 +58,7 @@ class FakeWeCom:
     dropped: list[dict[str, Any]] = field(default_factory=list)
     refused: list[dict[str, Any]] = field(default_factory=list)
     uploads: list[tuple[str, bytes]] = field(default_factory=list)
+    uploaded: set[str] = field(default_factory=set)  # media ids from media/upload
     token_calls: int = 0
     media_delay: float = 0.0  # seconds media/get takes (a slow download)
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
@@ -71,7 +76,7 @@ class FakeWeCom:
     # --- server ---------------------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        app = web.Application()
+        app = web.Application(client_max_size=32 << 20)  # WeCom takes files up to 20 MB
         app.router.add_get("/cgi-bin/gettoken", self._gettoken)
         app.router.add_post("/cgi-bin/message/send", self._send)
         app.router.add_post("/cgi-bin/message/update_template_card", self._update)
@@ -135,6 +140,8 @@ class FakeWeCom:
             return _error(40008, "invalid message type")
         if msgtype == "text" and len(content.get("content", "").encode()) > 2048:
             return _error(45002, "content size out of limit")
+        if msgtype == "image" and content.get("media_id") not in self.uploaded:
+            return _error(40007, "invalid media_id")
         response_code = ""
         if msgtype == "template_card":
             problem = self._card_problem(content, new=True)
@@ -205,18 +212,32 @@ class FakeWeCom:
         )
 
     async def _media_upload(self, request: web.Request) -> web.Response:
+        """multipart/form-data with the file in the field `media` (with a filename); size and format checked as
+        WeCom documents: every file more than 5 bytes, images JPG/PNG up to 10 MB, voice AMR up to 2 MB."""
         if (error := self._token_error(request)) is not None:
             return error
+        kind = request.query.get("type", "")
+        if kind not in ("image", "voice", "video", "file"):
+            return _error(40004, "invalid media type")
+        if not request.content_type.startswith("multipart/form-data"):
+            return _error(41001, "media missing")
         reader = await request.multipart()
         part = await reader.next()
-        if part is None or getattr(part, "name", None) != "media":
+        if not isinstance(part, aiohttp.BodyPartReader) or part.name != "media" or not part.filename:
             return _error(41001, "media missing")
-        data = await part.read()  # type: ignore[union-attr]
-        media_id = self.add_media(bytes(data), "image/png")
-        self.uploads.append((request.query.get("type", ""), bytes(data)))
-        return web.json_response(
-            {"errcode": 0, "errmsg": "ok", "type": request.query.get("type"), "media_id": media_id, "created_at": "1"}
+        data = bytes(await part.read())
+        limit, magics = {"image": (10 << 20, (b"\xff\xd8\xff", b"\x89PNG")), "voice": (2 << 20, (b"#!AMR",))}.get(
+            kind, (20 << 20, (b"",))
         )
+        if len(data) <= 5 or len(data) > limit:
+            return _error(40009 if kind == "image" else 40006, "invalid media size")
+        if not data.startswith(magics):
+            return _error(40005, "invalid file type")
+        content_type = part.headers.get("Content-Type", "application/octet-stream")
+        media_id = self.add_media(data, content_type)
+        self.uploaded.add(media_id)
+        self.uploads.append((kind, data))
+        return web.json_response({"errcode": 0, "errmsg": "ok", "type": kind, "media_id": media_id, "created_at": "1"})
 
     async def _webhook(self, request: web.Request) -> web.Response:
         robot = self.robots.get(request.query.get("key", ""))
@@ -224,11 +245,15 @@ class FakeWeCom:
             return _error(93000, "invalid webhook url")
         body = json.loads(await request.read())
         msgtype = body.get("msgtype")
-        if msgtype not in ("text", "markdown") or not body.get(msgtype, {}).get("content"):
+        if msgtype == "image":
+            if (problem := _robot_image_problem(body.get("image") or {})) is not None:
+                return _error(*problem)
+        elif msgtype not in ("text", "markdown") or not body.get(msgtype, {}).get("content"):
             return _error(40008, "invalid message type")
-        limit = 2048 if msgtype == "text" else 4096
-        if len(body[msgtype]["content"].encode()) > limit:
-            return _error(40058, "content exceed max length")
+        else:
+            limit = 2048 if msgtype == "text" else 4096
+            if len(body[msgtype]["content"].encode()) > limit:
+                return _error(40058, "content exceed max length")
         if self._over(self._robot_times[robot], *self.robot_limit):
             self.refused.append(body)
             return _error(45009, "api freq out of limit")
@@ -358,6 +383,26 @@ class WeComCallbacks:
             "ResponseCode": self.fake.click_code(task_id),
         }
         return await self.post(fields)
+
+
+def _robot_image_problem(image: dict[str, Any]) -> tuple[int, str] | None:
+    """A group robot image: base64 of a JPG/PNG of at most 2 MB, with the md5 of its bytes."""
+    try:
+        data = base64.b64decode(image.get("base64", ""), validate=True)
+    except (ValueError, TypeError):
+        return 40008, "image base64 invalid"
+    if not data or image.get("md5") != hashlib.md5(data, usedforsecurity=False).hexdigest():
+        return 40008, "image md5 does not match"
+    if len(data) > 2 * 1024 * 1024:
+        return 40009, "image size exceeds 2MB"
+    if not data.startswith((b"\xff\xd8\xff", b"\x89PNG")):
+        return 40005, "image must be JPG or PNG"
+    return None
+
+
+def robot_image(post: dict[str, Any]) -> bytes:
+    """The picture of a robot image post."""
+    return base64.b64decode(post["image"]["base64"])
 
 
 def _error(errcode: int, errmsg: str) -> web.Response:

@@ -4,23 +4,31 @@ by asking the outbox to retry later (never dropping), card updates and their fal
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import json
+import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
-from limits import RateLimitItemPerSecond
+from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import PermanentFailure, RetryLater
+from bot.telegram.photos import PhotoSource
 from bot.wecom.client import Audience, WeComClient, WeComError
 from bot.wecom.limits import SendLimits
 from bot.wecom.sender import WeComSender
 from bot.wecom.tasks import CardTasks
+from storage.attachments.service import add_attachment
+from storage.attachments.store import FileStore
 from storage.clock import FrozenClock
 from storage.outbox import OutboxMessage
-from tests.wecom.fake_wecom import AGENT_ID, CORP_ID, SECRET, FakeWeCom
+from tests.wecom.fake_wecom import AGENT_ID, CORP_ID, SECRET, FakeWeCom, robot_image
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
 
@@ -209,3 +217,103 @@ async def test_long_text_and_many_buttons_are_split(fake: FakeWeCom, client: WeC
     assert kinds[-2:] == ["template_card", "template_card"] and kinds.count("text") >= 2
     assert all(len(s.content["content"].encode()) <= 2048 for s in fake.sent if s.msgtype == "text")
     assert [len(s.content["button_list"]) for s in fake.sent if s.msgtype == "template_card"] == [6, 2]
+
+
+# --- photos ----------------------------------------------------------------------------------------------------
+
+
+async def stored_photos(
+    sessions: async_sessionmaker[AsyncSession], files: FileStore, clock: FrozenClock, *photos: bytes
+) -> list[int]:
+    async with sessions.begin() as session:
+        return [(await add_attachment(session, files, data=data, now=clock.now())).id for data in photos]
+
+
+def jpeg(size: int) -> bytes:
+    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + secrets.token_bytes(size - 12)
+
+
+async def test_photos_go_to_the_robot_as_base64_and_to_the_app_as_uploaded_media(
+    fake: FakeWeCom,
+    client: WeComClient,
+    tasks: CardTasks,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
+    tmp_path: Path,
+) -> None:
+    files = FileStore(tmp_path / "files")
+    small, big = PNG, jpeg(3 * 1024 * 1024)  # the big one is over the robot's 2 MB, under the app's 10 MB
+    webp = b"RIFF\x00\x00\x00\x00WEBPVP8 " + bytes(40)  # WeCom shows JPG and PNG only
+    ids = await stored_photos(sessions, files, clock, small, big, webp)
+    sender = WeComSender(
+        client, robot_keys={"engineering": "robot-key-engineering"}, tasks=tasks, photos=PhotoSource(sessions, files)
+    )
+    payload = {"text": "【报修】W1\n现场照片", "buttons": [], "attachment_ids": ids}
+    await sender.send(message(1, "robot:engineering,party:2", payload))
+
+    kinds = [post["msgtype"] for post in fake.robot_posts]
+    assert kinds == ["image", "text"]  # the photo first, as above a Telegram card; the big one is left out
+    image = fake.robot_posts[0]["image"]
+    assert robot_image(fake.robot_posts[0]) == small and image["md5"] == hashlib.md5(small).hexdigest()
+    assert fake.uploads == [("image", small), ("image", big)]
+    assert [s.msgtype for s in fake.sent] == ["image", "image", "text"]
+    assert [fake.media[s.content["media_id"]][0] for s in fake.sent[:2]] == [small, big]
+
+    # the same photo later: its media id is used again, not uploaded twice; a card update shows no photos
+    await sender.send(message(2, "party:2", {"text": "再看一下", "buttons": [], "attachment_ids": ids[:1]}))
+    assert len(fake.uploads) == 2 and fake.sent[-2].msgtype == "image"
+    await sender.send(
+        message(3, "party:2", {"text": "W1\n已接单", "buttons": [], "edit_of": "c", "attachment_ids": ids})
+    )
+    assert len(fake.sent) == 6 and fake.sent[-1].msgtype == "text"
+    assert fake.refused == [] and fake.dropped == []
+
+
+async def test_each_photo_counts_against_the_robot_limit(
+    fake: FakeWeCom,
+    client: WeComClient,
+    tasks: CardTasks,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
+    tmp_path: Path,
+) -> None:
+    files = FileStore(tmp_path / "files")
+    ids = await stored_photos(sessions, files, clock, PNG, jpeg(2048))
+    fake.robot_limit = (3, 60.0)
+    limits = SendLimits(robot=(RateLimitItemPerMinute(3),))
+    sender = WeComSender(
+        client,
+        robot_keys={"engineering": "robot-key-engineering"},
+        limits=limits,
+        tasks=tasks,
+        photos=PhotoSource(sessions, files),
+    )
+    await sender.send(message(1, "robot:engineering", {"text": "W1", "buttons": [], "attachment_ids": ids}))
+    with pytest.raises(RetryLater):  # 3 of 3 used: two photos and the text
+        await sender.send(message(2, "robot:engineering", {"text": "W2", "buttons": []}))
+    assert len(fake.robot_posts) == 3 and fake.refused == []
+
+
+async def test_the_fake_checks_robot_images_and_uploads(fake: FakeWeCom, client: WeComClient) -> None:
+    """What WeCom refuses, the fake refuses too (so the sender's checks are really tested against it)."""
+    with pytest.raises(WeComError) as too_big:
+        await client.robot_image("robot-key-engineering", jpeg(2 * 1024 * 1024 + 1))
+    assert too_big.value.errcode == 40009
+    with pytest.raises(WeComError):
+        await client.robot_image("robot-key-engineering", b"GIF89a" + bytes(100))
+    bad_md5 = {"msgtype": "image", "image": {"base64": base64.b64encode(PNG).decode(), "md5": "0" * 32}}
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            f"{fake.url}/cgi-bin/webhook/send", params={"key": "robot-key-engineering"}, json=bad_md5
+        ) as answer:
+            assert (await answer.json())["errcode"] != 0
+        token = await client.access_token()
+        form = aiohttp.FormData()
+        form.add_field("file", PNG, filename="x.png", content_type="image/png")  # not the field `media`
+        async with http.post(
+            f"{fake.url}/cgi-bin/media/upload", params={"access_token": token, "type": "image"}, data=form
+        ) as answer:
+            assert (await answer.json())["errcode"] == 41001
+    with pytest.raises(WeComError):
+        await client.send_image(Audience(users=("u1",)), "MEDIA-never-uploaded")
+    assert fake.robot_posts == [] and fake.uploads == [] and fake.sent == []

@@ -4,6 +4,7 @@ and SQLite handle them, the real outbox worker sends through the fake's API."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 
 from sqlalchemy import func, select
 
@@ -11,7 +12,7 @@ from storage.attachments.models import Attachment
 from storage.inbound.models import InboundMessage
 from storage.tickets.models import Ticket
 from tests.wecom.conftest import TECHNICIAN, World, outbox, settled
-from tests.wecom.fake_wecom import Sent
+from tests.wecom.fake_wecom import Sent, robot_image
 
 RESIDENT = "yezhu-01"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(200)
@@ -65,6 +66,13 @@ async def test_a_leak_with_a_photo_is_reported_worked_and_closed_through_wecom(w
     card = last_card(world, "party:2")
     assert [b["text"] for b in card.content["button_list"]] == ["接单", "转派"]
     assert "13812345678" not in json_text(card)
+    # the resident's photo comes with the card: base64 + md5 to the robot, uploaded media to the department
+    [image] = [p for p in fake.robot_posts if p["msgtype"] == "image"]
+    assert robot_image(image) == JPEG and image["image"]["md5"] == hashlib.md5(JPEG).hexdigest()
+    assert fake.robot_posts.index(image) == fake.robot_posts.index(post) - 1
+    [shown] = [s for s in fake.sent if s.msgtype == "image" and s.to.get("toparty") == "2"]
+    assert fake.media[shown.content["media_id"]][0] == JPEG and fake.uploads == [("image", JPEG)]
+    assert fake.sent.index(shown) == fake.sent.index(card) - 1
 
     await wecom.click(TECHNICIAN, card, "接单")
     await settled(world)
