@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.console import COOKIE_NAME
@@ -12,6 +13,9 @@ from bot.webchat import COOKIE_NAME as CHAT_COOKIE
 from storage.staff.models import LoginAttempt, StaffSession
 from tests.bot.console.conftest import PASSWORD, Browser, serving
 from tests.bot.webchat.conftest import browsers
+
+#: Many sign-ins (argon2 on purpose) and server starts, no SQL of their own: run on SQLite only to keep time down.
+sqlite_only = pytest.mark.parametrize("db", ["sqlite"], indirect=True)
 
 
 async def _count(site, model, *where) -> int:
@@ -76,6 +80,7 @@ async def test_too_many_wrong_passwords_lock_that_login_only_then_it_is_allowed_
     assert await _count(site, StaffSession) == 2
 
 
+@sqlite_only  # database-neutral request handling; the counting query runs on both in the test above
 async def test_an_abusive_address_is_locked_for_every_login_even_with_the_right_password(site) -> None:
     threshold = 8  # a small address threshold keeps the test short (each wrong password costs an argon2 check)
     async with serving(site, console_max_address_failures=threshold) as server, browsers(server, Browser) as browser:
@@ -96,6 +101,7 @@ async def test_an_abusive_address_is_locked_for_every_login_even_with_the_right_
         assert (await late.login("supervisor", PASSWORD))[0].status == 303
 
 
+@sqlite_only  # database-neutral request handling; the counting query runs on both in the test above
 async def test_behind_a_trusted_proxy_the_clients_own_address_is_counted(site) -> None:
     """Behind a reverse proxy every connection comes from the proxy; X-Forwarded-For from it names the client, and
     the same header from anyone else is ignored (a client cannot dodge the limit by inventing addresses)."""
@@ -173,6 +179,7 @@ async def _cookie_flags(server, headers: dict[str, str]) -> dict[str, bool]:
     }
 
 
+@sqlite_only  # database-neutral request handling; the counting query runs on both in the test above
 async def test_the_secure_flag_follows_the_setting_and_only_a_trusted_proxys_https(site) -> None:
     https = {"X-Forwarded-Proto": "https"}
     cases = [
