@@ -12,18 +12,18 @@ from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
 from bot.asr import transcribe_incoming
+from bot.community import CommunityChoice
+from bot.delivery.photos import PhotoSource
 from bot.http import add_background_task, keys
 from bot.telegram.client import make_bot, webhook_secret
 from bot.telegram.context import TelegramContext
 from bot.telegram.limits import ChatLimits
 from bot.telegram.linking import link_key
-from bot.telegram.photos import PhotoSource
 from bot.telegram.render import menu_keyboard
 from bot.telegram.sender import CHANNEL, TelegramSender
 from bot.telegram.staff import group_migrated
 from bot.telegram.updates import ALLOWED_UPDATES, UpdateHandler
 from bot.telegram.webhook import poll_updates, sleep_until_stopped, webhook_route
-from bot.webchat.community import CommunityChoice
 from dialogs import default_wording
 from storage.attachments.store import FileStore
 

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Message
 from telegram.ext import ExtBot
 
+from bot.community import CommunityChoice
 from bot.metrics import Metrics
-from bot.webchat.community import CommunityChoice
 from dialogs import Incoming, Outgoing, Wording
 from storage.attachments.store import FileStore
 from storage.clock import Clock

@@ -19,8 +19,8 @@ from telegram.ext import ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.delivery import ChannelUnavailable, PermanentFailure, RetryLater
+from bot.delivery.photos import MAX_PHOTOS, PhotoSource
 from bot.telegram.limits import ChatLimits, is_group_chat
-from bot.telegram.photos import MAX_PHOTOS, PhotoSource
 from bot.telegram.render import fit_text, inline_markup
 from storage.outbox import OutboxMessage
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.config import WECOM_ROBOT_DEPARTMENTS, Settings
+from bot.delivery.photos import PhotoSource
 from bot.http import keys
-from bot.telegram.photos import PhotoSource
 from bot.wecom.callback import PATH, WECOM, WeComState, drain, receive, recover, verify_url
 from bot.wecom.client import WeComClient
 from bot.wecom.crypto import WeComCrypto

@@ -23,8 +23,8 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.asr import transcribe_incoming
+from bot.community import CommunityChoice, NoCommunity
 from bot.http import keys
-from bot.webchat.community import CommunityChoice, NoCommunity
 from bot.wecom.adapter import Callback, MalformedXml, handle_callback, parse_xml
 from bot.wecom.client import WeComClient
 from bot.wecom.crypto import BadCiphertext, BadReceiveId, BadSignature, WeComCrypto

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from bot.delivery import PermanentFailure, RetryLater
-from bot.telegram.photos import PhotoSource
+from bot.delivery.photos import PhotoSource
 from bot.wecom.cards import MAX_BUTTONS, Destination, button_card, card_fits, parse_destination, split_text
 from bot.wecom.client import TransportError, WeComClient, WeComError
 from bot.wecom.limits import SendLimits

@@ -19,7 +19,7 @@ from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import PermanentFailure, RetryLater
-from bot.telegram.photos import PhotoSource
+from bot.delivery.photos import PhotoSource
 from bot.wecom.client import Audience, WeComClient, WeComError
 from bot.wecom.limits import SendLimits
 from bot.wecom.sender import WeComSender

@@ -1,4 +1,5 @@
-"""The photos an outgoing message shows: its `attachment_ids`, or for a new ticket's card, the ticket's photos."""
+"""The photos an outgoing message shows, for every channel's sender: its `attachment_ids`, or for a new ticket's card,
+the ticket's photos."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Which community web chat residents belong to: the configured one, the only one, or the demo one."""
+"""Which community a channel's residents belong to: the configured one, the only one, or the demo one."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ DEMO_CODE = "demo"
 
 
 class NoCommunity(Exception):
-    """The web chat cannot tell which community to serve (none exists, or several and none chosen)."""
+    """A channel cannot tell which community to serve (none exists, or several and none chosen)."""
 
 
 class CommunityChoice:
-    """Finds the web chat's community once and remembers its id (communities are not deleted while running)."""
+    """Finds the channel's community once and remembers its id (communities are not deleted while running)."""
 
     def __init__(self, code: str | None = None) -> None:
         self.code = code
