@@ -38,6 +38,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("r", re.compile(r"(?:房号|房间号|门牌号?|我家|我们家|家住|住在|住|业主|我是)\s*(?:是|:)?\s*" + _R
                      + _NOT_DIGIT_AFTER + r"(?!\s*号)")),
     ("r", re.compile(_NOT_DIGIT_BEFORE + _R + r"\s*(?:的业主|的住户|业主|住户)")),
+    # Rm 1802, Room 1203, Flat 502
+    ("r", re.compile(r"(?<![A-Za-z])(?:[Rr]oom|R[Mm]|rm|[Ff]lat|[Aa]pt)\.?\s*#?\s*" + _R + _NOT_DIGIT_AFTER)),
 ]  # fmt: skip
 
 _HAS_ROOM_DIGITS = re.compile(r"\d{3}")
@@ -84,27 +86,13 @@ _NOT_ROOMS = re.compile(
     r"|(?:负|地下)\d\s*层\s*[-—_]?\s*\d{1,4}"
     r"|(?:打|拨|报|叫|呼叫|call)\s*(?:了|过)?\s*(?:110|119|120|122)(?!\d)"
 )
-_NOT_ROOM_HINTS: Final[tuple[str, ...]] = (
-    "车位",
-    "B1",
-    "B2",
-    "B3",
-    "b1",
-    "b2",
-    "b3",
-    "负",
-    "地下",
-    "110",
-    "119",
-    "120",
-    "122",
-)
-"""Every _NOT_ROOMS match contains one of these: a text with none skips the regex."""
+_NOT_ROOM_HINT = re.compile(r"车位|[Bb][1-3]|负|地下|11[09]|12[02]")
+"""Every _NOT_ROOMS match contains one of these: a text with none skips the substitution."""
 
 
 def _blank_not_rooms(text: str) -> str:
     """The text with parking spaces and dialled emergency numbers replaced by '·' (positions kept)."""
-    if not any(hint in text for hint in _NOT_ROOM_HINTS):
+    if not _NOT_ROOM_HINT.search(text):
         return text
     return _NOT_ROOMS.sub(lambda m: "·" * len(m.group()), text)
 
@@ -170,6 +158,11 @@ _BUILDING_ALONE = re.compile(
 
 
 # A bare 3-4 digit number; never an emergency number (120说要20分钟, 已经打119了 once 打 is out of reach).
+# Block F, Bldg 3, Tower B: an English building name (the letter or number after the word).
+_BUILDING_EN = re.compile(
+    r"(?<![A-Za-z])(?:[Bb]lock|[Bb]lk|[Bb]ldg|[Bb]uilding|[Tt]ower)\.?\s*(?P<b>\d{1,3}|[A-Za-z])(?![\dA-Za-z])"
+)
+
 _BARE = re.compile(
     r"(?<![\d.:A-Za-z#])(?!(?:110|119|120|122)(?!\d))(?P<r>\d{3,4})(?![\d.:%]|\s*(?:元|块|年|月|日|天|点|分|个|次|米|平|万|斤|度|号楼|栋|幢|座|楼|层|w|W))"
 )
@@ -182,8 +175,10 @@ def _with_building(text: str, mentions: list[RoomMention], starts: list[int]) ->
         for m in _matches(_BUILDING_ALONE, text, starts)
         if not any(r.start <= m.start() < r.end for r in mentions)
     }
+    if "k" in text or "g" in text or "w" in text:  # Block, Blk, Bldg, Building, Tower: a text without these has none
+        buildings.update((m.group("b").upper().lstrip("0") or "0", "") for m in _BUILDING_EN.finditer(text))
     if not buildings:
-        return _in_the_named_building(mentions)
+        return _in_the_named_building(mentions) if mentions else _lone_room(text)
     if len(buildings) != 1:
         return mentions
     if not mentions:
@@ -214,6 +209,35 @@ def _in_the_named_building(mentions: list[RoomMention]) -> list[RoomMention]:
     return [
         replace(m, canonical=f"{prefix}-{m.canonical}") if m.own and "-" not in m.canonical else m for m in mentions
     ]
+
+
+_LONE_AFTER = re.compile(r"\s*(?:多|余|来|左右|以上|以下|台|号|人|户|套|张|份|条)")
+"""An amount or a count (300多, 1001台), not a room."""
+_LONE_NOT_BEFORE = re.compile(
+    r"(?:尾号|号码|编号|单号|工号|订单|验证码|密码|(?:交|花|付|收|扣|罚|赔|用|涨|多|少|贵)了?|共|约|第)\s*$"
+)
+_TRAILING = " ,，。.!！?？~"
+_LONE_MARK_BEFORE = re.compile(r"(?:我|顶楼|顶层)\s*$")
+_LONE_MARK_BEFORE_DIGIT = re.compile(r"(?:我|顶楼|顶层)\s*\d")
+
+
+def _lone_room(text: str) -> list[RoomMention]:
+    """With no room and no building anywhere, one bare room-shaped number (floor 1-60, then 01-39) where residents
+    put their room: opening the message (1702漏水), closing it (…有洞 803), or after 我/顶楼 (顶楼3201,)."""
+    if not (text[:1].isdigit() or text.rstrip(_TRAILING)[-1:].isdigit() or _LONE_MARK_BEFORE_DIGIT.search(text)):
+        return []  # no number where a lone room stands: skip the scan
+    match = _BARE.search(text)
+    if match is None or _BARE.search(text, match.end()) is not None:
+        return []
+    room, start, end = match.group("r"), match.start(), match.end()
+    if room[0] == "0" or not (1 <= int(room[:-2]) <= 60 and 1 <= int(room[-2:]) <= 39) or _LONE_AFTER.match(text, end):
+        return []
+    before = text[:start]
+    if _LONE_NOT_BEFORE.search(before) or _OTHERS.search(before[-8:]):
+        return []
+    if before.strip() and text[end:].rstrip(_TRAILING).strip() and not _LONE_MARK_BEFORE.search(before):
+        return []
+    return [RoomMention(room, start, end, False)]
 
 
 def own_room(mentions: list[RoomMention]) -> str | None:

@@ -112,3 +112,34 @@ def test_punctuation_around_a_room(text: str, expected: str) -> None:
 
 def test_a_measure_after_the_building_leaves_it_a_building() -> None:
     assert room_and_phone("五号楼三部电梯全停了 我住二十楼 2003")[0] == "5-2003"
+
+
+# With no building anywhere, one bare room-shaped number where residents put their room is the room.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1503卫生间下水道反味", "1503"),
+        ("客厅吊顶掉了一块 吓死人了 九零二", "902"),
+        ("顶楼2602，下雨墙面渗水", "2602"),
+        ("热水器打不着火 我1108", "1108"),
+        ("我家的灯全灭了 Rm 2305, Block C", "C-2305"),
+        ("Room 808 的窗户关不上", "808"),
+    ],
+)
+def test_a_lone_room_number(text: str, expected: str) -> None:
+    assert room_and_phone(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "物业费怎么比去年多了 1520",
+        "我的快递到了吗 尾号1203",
+        "这个月水费300多 是不是算错了",
+        "空调清洗1001台 包括外机吗",
+        "刚才说错了 是1602不是1502",
+        "楼下1102天天半夜剁肉",
+    ],
+)
+def test_numbers_that_are_no_lone_room(text: str) -> None:
+    assert room_and_phone(text)[0] is None
