@@ -26,6 +26,7 @@ from bot.wecom.cards import MAX_BUTTONS, Destination, button_card, card_fits, pa
 from bot.wecom.client import TransportError, WeComClient, WeComError
 from bot.wecom.limits import SendLimits
 from bot.wecom.tasks import CardTasks
+from dialogs import Wording, default_wording
 from nlu.phone import find_phones, mask_phone
 from storage.attachments.sniff import sniff
 from storage.outbox import OutboxMessage
@@ -68,8 +69,10 @@ class WeComSender:
         tasks: CardTasks,
         limits: SendLimits | None = None,
         photos: PhotoSource | None = None,
+        wording: Wording | None = None,
     ) -> None:
         self.client = client
+        self.more_title = (wording or default_wording())("wecom.more_choices")
         self.robot_keys = dict(robot_keys)
         self.limits = limits or SendLimits()
         self.tasks = tasks
@@ -216,13 +219,15 @@ class WeComSender:
             for piece in split_text(text):
                 msgid = await self.client.send_text(audience, piece)
             return {"msgid": msgid}
-        if not (card_fits(text) and len(buttons) <= MAX_BUTTONS):
+        if not card_fits(text):
             for piece in split_text(text):
                 await self.client.send_text(audience, piece)
         ref: dict[str, Any] = {}
         for start in range(0, len(buttons), MAX_BUTTONS):
             task_id = _task_id(message.id, start // MAX_BUTTONS)
-            card = button_card(text, buttons[start : start + MAX_BUTTONS], task_id)
+            # More than six buttons: the text is on the first card only, the rest come under 更多选项.
+            title = text if start == 0 else self.more_title
+            card = button_card(title, buttons[start : start + MAX_BUTTONS], task_id)
             _msgid, code = await self.client.send_template_card(audience, card)
             await self.tasks.offer(task_id, code)
             ref = ref or {"task": task_id}  # the code is kept by `tasks`: WeCom's codes and msgids are long

@@ -15,7 +15,8 @@ Documented normalisations (differences by design, not by defect):
 
 - WeCom: a reply with buttons is a button card, its first line the card's title and the rest its sub title
   (`title + "\\n" + sub title` is the text); a reply too long for a card arrives as text followed by the card,
-  and the two are one reply. Card buttons hold `BUTTON_CHARS` (10) characters, so `Reply.key()`, which
+  and the two are one reply; a reply with more than six buttons continues on cards titled 更多选项, which are part of
+  it. Card buttons hold `BUTTON_CHARS` (10) characters, so `Reply.key()`, which
   transcripts compare, clips every channel's labels the way WeCom shows them.
 - Telegram: the persistent menu under the text box is not part of any reply; a photo sent before a text is that
   text's image.
@@ -46,6 +47,7 @@ from bot.webchat import install as install_webchat
 from bot.wecom import WECOM
 from bot.wecom import install as install_wecom
 from bot.wecom.cards import MAX_BUTTONS, card_fits, clip_button
+from dialogs import default_wording
 from storage.clock import FrozenClock
 from storage.db import Database
 from storage.inbound.models import InboundMessage
@@ -61,6 +63,8 @@ __all__ = ["CHANNELS", "Driver", "Reply", "TelegramDriver", "WeComDriver", "Webc
 CHANNELS = ("webchat", "telegram", "wecom")
 #: How long a turn may take to be handled and delivered, in seconds.
 SETTLE_TIMEOUT = 15.0
+#: The title of WeCom's follow-on cards when a reply has more buttons than one card holds.
+MORE_CHOICES = default_wording()("wecom.more_choices")
 
 
 def clip_label(label: str) -> str:
@@ -465,11 +469,11 @@ class WeComDriver(Driver):
                 card = message.content
                 title = card["main_title"]["title"]
                 buttons = card.get("button_list") or []
-                full = _text_before_card([t for t, _ in texts], title, full_card=len(buttons) == MAX_BUTTONS)
+                full = _text_before_card([t for t, _ in texts], title)
                 text = title + (f"\n{card['sub_title_text']}" if card.get("sub_title_text") else "")
                 previous = replies[-1] if replies and not texts else None
-                if previous and len(previous.buttons) == MAX_BUTTONS and _same_card_text(previous.text, text):
-                    # more than six buttons: the next card of the same reply (same text, the rest of them)
+                if previous and len(previous.buttons) % MAX_BUTTONS == 0 and title == MORE_CHOICES:
+                    # more than six buttons: the next card of the same reply (titled 更多选项, the rest of them)
                     replies[-1] = Reply(
                         previous.text, previous.buttons + tuple(b["text"] for b in buttons), previous.has_image
                     )
@@ -497,24 +501,16 @@ class WeComDriver(Driver):
         return press
 
 
-def _text_before_card(texts: list[str], title: str, *, full_card: bool) -> tuple[int, str] | None:
+def _text_before_card(texts: list[str], title: str) -> tuple[int, str] | None:
     """When the last text messages before a card are its whole text (sent first because it did not fit on the
-    card, split at WeCom's byte limit, or because the reply has more buttons than a card holds), (how many, the
-    text joined); else None."""
+    card, perhaps split at WeCom's byte limit), (how many, the text joined); else None."""
     head = _unclipped(title)
     for count in range(1, len(texts) + 1):
         pieces = texts[len(texts) - count :]
         text = "\n".join(pieces)
-        if pieces[0].startswith(head) and (full_card or not card_fits(text)):
+        if pieces[0].startswith(head) and not card_fits(text):
             return count, text
     return None
-
-
-def _same_card_text(text: str, card_text: str) -> bool:
-    """True when a card (title, sub title, either clipped) shows `text`."""
-    title, _, rest = card_text.partition("\n")
-    first, _, text_rest = text.partition("\n")
-    return first.startswith(_unclipped(title)) and (not rest or text_rest.endswith(rest.rpartition("\n")[2]))
 
 
 def _unclipped(text: str) -> str:

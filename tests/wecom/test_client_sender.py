@@ -153,6 +153,20 @@ async def test_a_card_update_without_a_usable_code_sends_the_card_again(
     assert len(fake.updates) == 2 and fake.updates[-1]["template_card"]["task_id"] == first["task"]
 
 
+async def test_more_buttons_than_a_card_holds_continue_on_a_more_choices_card(
+    fake: FakeWeCom, client: WeComClient, tasks: CardTasks
+) -> None:
+    # The main menu has seven keys: the resident reads the text once, on the first card, not as a text and twice
+    # more as card titles.
+    sender = WeComSender(client, robot_keys={}, tasks=tasks)
+    keys = [[{"label": f"选项{n}", "payload": f"menu:{n}"}] for n in range(1, 8)]
+    await sender.send(message(1, "u1", {"text": "您好，请问有什么可以帮您？", "buttons": keys}))
+    assert [m.msgtype for m in fake.sent] == ["template_card", "template_card"]
+    first, more = (m.content for m in fake.sent)
+    assert first["main_title"]["title"] == "您好，请问有什么可以帮您？" and len(first["button_list"]) == 6
+    assert more["main_title"]["title"] == "更多选项" and [b["key"] for b in more["button_list"]] == ["menu:7"]
+
+
 async def test_codes_survive_a_restart_and_an_expired_one_is_not_used(
     fake: FakeWeCom, client: WeComClient, sessions: async_sessionmaker[AsyncSession], clock: FrozenClock
 ) -> None:
