@@ -78,13 +78,17 @@ _OWN_HEAD = re.compile(_OWN_WORDS)
 
 # Numbers that are not rooms: parking spaces (车位号B2-036, 车位A区115, B1-207, 负1层107车位) and emergency
 # numbers after a dialling verb (打了119, 拨120, 报110). They are blanked out before rooms are read.
+_NOT_A_BUILDING = r"(?!\d)(?!\s*(?:号楼|栋|幢|座|单元|#|[-/]\s*\d))"
+"""The number after 车位 or 负1层 is the space unless it is the building of an address that follows (车位 3栋502)."""
 _NOT_ROOMS = re.compile(
     r"(?:停车位|车位|库位)(?:号码?|编号)?\s*(?:是|在|为|:)?\s*"
     r"(?:[A-Za-z]\d?\s*区?|负\d\s*层?|地下\d\s*层?)?\s*[-—_]?\s*\d{1,4}"
-    r"|(?<![\dA-Za-z])(?:[A-Za-z]\d?\s*区?\s*[-—_]?\s*)?\d{1,4}号?(?:停车位|车位)"
-    r"|(?<![\dA-Za-z])[Bb][1-3]\s*(?:区\s*)?[-—_]?\s*\d{2,4}(?!\d)"
+    + _NOT_A_BUILDING
+    + r"|(?<![\dA-Za-z])(?:[A-Za-z]\d?\s*区?\s*[-—_]?\s*)?\d{1,4}号?(?:停车位|车位)"
+    r"|(?<![\dA-Za-z])[Bb][1-3]\s*(?:区\s*[-—_]?|[-—_])\s*\d{2,4}(?!\d)"
     r"|(?:负|地下)\d\s*层\s*[-—_]?\s*\d{1,4}"
-    r"|(?:打|拨|报|叫|呼叫|call)\s*(?:了|过)?\s*(?:110|119|120|122)(?!\d)"
+    + _NOT_A_BUILDING
+    + r"|(?:打|拨|报|叫|呼叫|call)\s*(?:了|过)?\s*(?:110|119|120|122)(?!\d)"
 )
 _NOT_ROOM_HINT = re.compile(r"车位|[Bb][1-3]|负|地下|11[09]|12[02]")
 """Every _NOT_ROOMS match contains one of these: a text with none skips the substitution."""
