@@ -81,11 +81,12 @@ async def start_questionnaire(
     """Begin the callback questionnaire in this chat and return its first question.
 
     Returns None (try later) when the resident is in the middle of something else or already answering
-    a questionnaire: a resident never gets two at once, and a form is never interrupted by a survey.
+    a questionnaire: a resident never gets two at once, and a form is never interrupted by a survey. An
+    answered questionnaire's optional last question (paid services wanted) does not hold the next one up.
     """
     conversation = await load_conversation(session, channel=channel, external_id=external_id)
     state = State.from_dict(conversation.state if conversation else None)
-    if state.active:
+    if state.active and not feedback.only_optional_left(state):
         return None
     state.start(feedback.CALLBACK_FLOW, feedback.Step.ATTITUDE, ticket_id=ticket.id, number=ticket.number, scores={})
     first = Outgoing(

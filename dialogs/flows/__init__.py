@@ -46,6 +46,7 @@ FREE_TEXT_STEPS = {
     (complaint.NAME, complaint.Step.DEMAND),
     (feedback.CONFIRM_FLOW, feedback.Step.REASON),
     (feedback.CALLBACK_FLOW, feedback.Step.WHY),
+    (feedback.CALLBACK_FLOW, feedback.Step.SERVICE),  # anything not a service wish is started as a new message
     (voice.NAME, voice.Step.ASK),
     (voice.NAME, voice.Step.HEARD),
 }

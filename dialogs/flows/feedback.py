@@ -4,7 +4,9 @@ Both start from outside a chat turn (staff mark a ticket resolved; the scheduler
 `dialogs.outreach`, which stores the state and returns the first message.
 
 Confirmation states: REASON (what is still wrong, after 还没解决).
-Questionnaire states: ATTITUDE → SPEED → RESULT (1-5 buttons) → WHY (only after a low score).
+Questionnaire states: ATTITUDE → SPEED → RESULT (1-5 buttons) → WHY (only after a score at or below the
+policy's reports.low_score) → SERVICE (which paid services the resident needs, when the policy's
+callbacks.ask_service_needs is on; a need is recorded as 增值服务需求).
 """
 
 from __future__ import annotations
@@ -12,12 +14,16 @@ from __future__ import annotations
 from enum import StrEnum
 
 from dialogs.business import QUESTIONS, confirm_resolution, is_satisfied, record_questionnaire
+from dialogs.business.feedback import add_service_need, asks_for_service, low_score
 from dialogs.context import Turn
+from dialogs.state import State
 from storage.errors import NotFound, TransitionNotAllowed
 from storage.tickets.queries import get_ticket
 
 CONFIRM_FLOW = "confirm"
 CALLBACK_FLOW = "callback"
+#: Typed answers to the service question that mean "nothing needed".
+NO_WORDS = ("不需要", "不用", "没有", "暂时不", "不要", "没了", "算了")
 
 
 class Step(StrEnum):
@@ -26,6 +32,7 @@ class Step(StrEnum):
     SPEED = "speed"
     RESULT = "result"
     WHY = "why"
+    SERVICE = "service"
 
 
 # ---- confirmation -----------------------------------------------------------------------------
@@ -81,6 +88,11 @@ async def handle_confirm(turn: Turn) -> None:
 # ---- callback questionnaire -------------------------------------------------------------------
 
 
+def only_optional_left(state: State) -> bool:
+    """The questionnaire is answered and only its optional service question is open (it may be dropped)."""
+    return state.flow == CALLBACK_FLOW and state.step == Step.SERVICE
+
+
 def ask_question(turn: Turn, step: Step) -> None:
     """One question with 1-5 buttons (5 = very satisfied)."""
     ticket_id = turn.state.slots["ticket_id"]
@@ -91,19 +103,40 @@ def ask_question(turn: Turn, step: Step) -> None:
     )
 
 
+def ask_services(turn: Turn) -> None:
+    """The last question: the published paid services as buttons, 其他服务 (then typed) and 暂不需要."""
+    ticket_id = turn.state.slots["ticket_id"]
+    prefix = f"callback:{ticket_id}:service:"
+    if turn.state.slots.get("service_other"):
+        return turn.say(turn.w("callback.ask_service_other"), [(turn.w("callback.no_service"), prefix + "none")])
+    offers = [
+        (turn.w("callback.service_offer", name=item.name, price=item.price, unit=item.unit), prefix + item.code)
+        for item in turn.policy.prices
+    ]
+    turn.say(
+        turn.w("callback.ask_service"),
+        *[offers[i : i + 2] for i in range(0, len(offers), 2)],
+        [(turn.w("callback.other_service"), prefix + "other"), (turn.w("callback.no_service"), prefix + "none")],
+    )
+
+
 async def reprompt_callback(turn: Turn) -> None:
     step = Step(turn.state.step)
     if step is Step.WHY:
         return turn.say(turn.w("callback.ask_why"), [(turn.w("buttons.skip"), "callback:skip_why")])
+    if step is Step.SERVICE:
+        return ask_services(turn)
     ask_question(turn, step)
 
 
 async def handle_callback(turn: Turn) -> None:
-    """A score (button or a typed digit 1-5), or the reason for a low score."""
+    """A score (button or a typed digit 1-5), the reason for a low score, or the services wanted."""
     step, slots = Step(turn.state.step), turn.state.slots
     if step is Step.WHY:
         comment = None if turn.incoming.payload == "callback:skip_why" else (turn.text or None)
         return await _finish_callback(turn, comment)
+    if step is Step.SERVICE:
+        return await _service_answer(turn)
     score = _score(turn, step)
     if score is None:
         return await reprompt_callback(turn)
@@ -112,7 +145,7 @@ async def handle_callback(turn: Turn) -> None:
     if remaining:
         turn.state.goto(Step(remaining[0]))
         return ask_question(turn, Step(remaining[0]))
-    if not is_satisfied(slots["scores"]):
+    if not is_satisfied(slots["scores"], low=low_score(turn.policy)):
         turn.state.goto(Step.WHY)
         return await reprompt_callback(turn)
     await _finish_callback(turn, None)
@@ -131,7 +164,52 @@ def _score(turn: Turn, step: Step) -> int | None:
     return None
 
 
+async def _service_answer(turn: Turn) -> None:
+    """A service button, 其他服务 then the typed wish, 暂不需要, or typed words: a service wish is recorded, a
+    "no" ends the callback, anything else ends it and is handled as a new message (a question, a repair)."""
+    slots, payload = turn.state.slots, turn.incoming.payload or ""
+    if payload.startswith("callback:"):
+        choice = payload.rsplit(":", 1)[-1]
+        names = {item.code: item.name for item in turn.policy.prices}
+        if choice == "other":
+            slots["service_other"] = True
+            return ask_services(turn)
+        if choice in names:
+            return await _record_need(turn, names[choice])
+        if choice == "none":
+            turn.state.finish()
+            return turn.say(turn.w("callback.no_service_thanks"))
+        return ask_services(turn)
+    text = turn.text.strip()
+    if not text:
+        return ask_services(turn)
+    if slots.get("service_other") or asks_for_service(text, turn.policy):
+        return await _record_need(turn, text)
+    turn.state.finish()
+    if any(word in text for word in NO_WORDS):
+        return turn.say(turn.w("callback.no_service_thanks"))
+    from dialogs.router import start_request  # the router imports the flows
+
+    await start_request(turn)
+
+
+async def _record_need(turn: Turn, need: str) -> None:
+    slots = turn.state.slots
+    turn.state.finish()
+    await add_service_need(
+        turn.session,
+        answer_id=slots["answer_id"],
+        resident_id=turn.resident.id,
+        need=need,
+        now=turn.now,
+        wording=turn.wording,
+    )
+    turn.ticket_id = slots["ticket_id"]
+    turn.say(turn.w("callback.service_noted", need=need), [(turn.w("menu.booking"), "menu:booking")])
+
+
 async def _finish_callback(turn: Turn, comment: str | None) -> None:
+    """Store the answers (a low score reopens the ticket), then ask the last question about paid services."""
     slots = turn.state.slots
     scores = slots["scores"]
     turn.state.finish()
@@ -147,7 +225,22 @@ async def _finish_callback(turn: Turn, comment: str | None) -> None:
     )
     turn.ticket_id = slots["ticket_id"]
     key = "callback.thanks" if answer.satisfied else "callback.sorry_reopened"
-    turn.say(turn.w(key, number=slots.get("number", "")))
+    text = turn.w(key, number=slots.get("number", ""))
+    need = (answer.answers or {}).get("service_need")
+    if need:  # the comment already asked for a service
+        return turn.say(
+            f"{text}\n{turn.w('callback.service_noted', need=need)}", [(turn.w("menu.booking"), "menu:booking")]
+        )
+    turn.say(text)
+    if turn.policy.callbacks.ask_service_needs and turn.policy.prices:
+        turn.state.start(
+            CALLBACK_FLOW,
+            Step.SERVICE,
+            ticket_id=slots["ticket_id"],
+            number=slots.get("number", ""),
+            answer_id=answer.id,
+        )
+        ask_services(turn)
 
 
 async def _own_ticket(turn: Turn, ticket_id: int):  # type: ignore[no-untyped-def]

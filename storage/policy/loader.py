@@ -199,7 +199,38 @@ def _complaints(table: dict[str, Any]) -> ComplaintRules:
         online_answer=_minutes(table, "online_answer_minutes", path),  # type: ignore[arg-type]
         result_notice=_minutes(table, "result_notice_minutes", path),  # type: ignore[arg-type]
         tiers=tiers,
+        **_complaint_reports(table, path),
     )
+
+
+def _complaint_reports(table: dict[str, Any], path: str) -> dict[str, Any]:
+    """The same-day report of major complaints and the general manager's report of online complaints (§4)."""
+    major = table.get("major_tier", 3)
+    if type(major) is not int or not 1 <= major <= 3:
+        raise PolicyError(f"{path}.major_tier", f"must be a complaint tier 1, 2 or 3, got {major!r}")
+    mode = table.get("online_report", "digest")
+    if mode not in ("digest", "each"):
+        raise PolicyError(f"{path}.online_report", f'must be "digest" or "each", got {mode!r}')
+    roles = table.get("online_report_roles", ["general_manager"])
+    heads = table.get("department_heads", {})
+    if not isinstance(heads, dict):
+        raise PolicyError(f"{path}.department_heads", "must be a table")
+    return {
+        "major_tier": major,
+        "major_report_earliest": _clock_time(
+            table.get("major_report_earliest", "07:00"), f"{path}.major_report_earliest"
+        ),
+        "department_heads": {
+            _enum(Department, key, f"{path}.department_heads"): _enum(StaffRole, role, f"{path}.department_heads.{key}")
+            for key, role in heads.items()
+        },
+        "online_report_roles": tuple(
+            _enum(StaffRole, role, f"{path}.online_report_roles")
+            for role in _strings(roles, f"{path}.online_report_roles")
+        ),
+        "online_report": mode,
+        "online_digest_time": _clock_time(table.get("online_digest_time", "17:30"), f"{path}.online_digest_time"),
+    }
 
 
 def _callbacks(table: dict[str, Any]) -> CallbackRules:
@@ -221,14 +252,21 @@ def _callbacks(table: dict[str, Any]) -> CallbackRules:
     for kind, raw in _table(table, "rate", "callbacks.").items():
         rates[kind] = _fraction(raw, f"{path}.rate.{kind}")
     return CallbackRules(
-        after_completion=_minutes(table, "after_completion_minutes", path),  # type: ignore[arg-type]
         windows=tuple(windows),
         delay_days=delays,
         rate=rates,
         weekdays=_weekdays(table.get("weekdays", list(range(1, 8))), f"{path}.weekdays"),
         reminder_after=_minutes(table, "reminder_after_minutes", path),  # type: ignore[arg-type]
         busy_retry=_minutes(table, "busy_retry_minutes", path),  # type: ignore[arg-type]
+        ask_service_needs=_flag(table, "ask_service_needs", path, default=True),
     )
+
+
+def _flag(table: dict[str, Any], key: str, path: str, *, default: bool) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise PolicyError(f"{path}.{key}", f"must be true or false, got {value!r}")
+    return value
 
 
 def _weekdays(raw: Any, key: str) -> frozenset[int]:

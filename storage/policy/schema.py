@@ -41,6 +41,12 @@ class ComplaintRules:
     online_answer: timedelta
     result_notice: timedelta
     tiers: dict[int, ComplaintTier]
+    major_tier: int = 3  # 重大投诉: reported to the department manager the same day
+    major_report_earliest: time = time(7, 0)  # a report falling earlier (local) waits for this time
+    department_heads: dict[Department, StaffRole] = field(default_factory=dict)  # who manages each department
+    online_report_roles: tuple[StaffRole, ...] = (StaffRole.GENERAL_MANAGER,)  # 网络投诉 reported to
+    online_report: str = "digest"  # "digest" (a daily list) or "each" (every complaint at once)
+    online_digest_time: time = time(17, 30)
 
 
 @dataclass(frozen=True)
@@ -55,13 +61,13 @@ class CallbackWindow:
 class CallbackRules:
     """When and how often to call residents back."""
 
-    after_completion: timedelta
     windows: tuple[CallbackWindow, ...]
     delay_days: dict[str, tuple[int, int]]
     rate: dict[str, float]
     weekdays: frozenset[int] = frozenset(range(1, 8))
     reminder_after: timedelta = timedelta(hours=24)
     busy_retry: timedelta = timedelta(minutes=30)
+    ask_service_needs: bool = True  # the questionnaire's last question: which paid services the resident needs
 
 
 @dataclass(frozen=True)
