@@ -20,8 +20,8 @@ from urllib.parse import quote
 from aiohttp import web
 
 from bot.console.access import may_see, scoped, sees_full_phone, ticket_scope, visible_communities
-from bot.console.proxy import cookie_secure
 from bot.http import keys
+from bot.http.proxy import cookie_secure
 from storage.staff.auth import resolve_session
 from storage.staff.models import Staff
 

@@ -26,8 +26,8 @@ from bot.console.auth import (
     staff_required,
 )
 from bot.console.pages import render
-from bot.console.proxy import client_address
 from bot.http import keys
+from bot.http.proxy import client_address
 from storage.staff.auth import create_session, normalize_login, record_attempt, revoke_session, verify
 from storage.staff.models import LoginAttempt
 

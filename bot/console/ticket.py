@@ -16,12 +16,12 @@ from aiohttp import web
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.asr.playback import Unplayable, cache_dir, playable
 from bot.console.access import may_see, sees_full_phone
 from bot.console.auth import current_staff, redirect, staff_required
 from bot.console.forms import FormRefused, read_form
 from bot.console.labels import ACTION_LABELS, DEADLINE_LABELS, STATUS_LABELS, label
 from bot.console.pages import PAGE_HEADERS, render
-from bot.console.playback import Unplayable, cache_dir, playable
 from bot.console.queue import next_deadline, shown_phone
 from bot.http import keys
 from dialogs import staff_action

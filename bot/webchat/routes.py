@@ -14,10 +14,10 @@ from typing import Any, Final
 from aiohttp import BodyPartReader, web
 
 from bot.asr import transcribe_incoming
+from bot.asr.playback import Unplayable, cache_dir, playable
 from bot.community import CommunityChoice, NoCommunity
-from bot.console.playback import Unplayable, cache_dir, playable
-from bot.console.proxy import cookie_secure
 from bot.http import Plugin, keys
+from bot.http.proxy import cookie_secure
 from bot.webchat.cookie import new_session_id, session_id_of, set_session_cookie
 from bot.webchat.mailbox import CHANNEL, Mailbox, read_replies
 from bot.webchat.photos import PHOTO_ROUTE, photo_handler, photo_url, uploaded_attachment, uploaded_photo

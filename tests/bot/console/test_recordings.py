@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import wave
 
-from bot.console.playback import cache_dir
+from bot.asr.playback import cache_dir
 from storage.attachments import FileStore
 from storage.attachments.service import add_attachment
 from tests.asr_fixtures import AISHELL, aishell
@@ -71,4 +71,3 @@ async def test_a_corrupt_recording_is_refused_politely(site, browser) -> None:
     supervisor = await (await browser()).signed_in("supervisor")
     response, page = await supervisor.get(f"/console/files/{recording_id}?play=1")
     assert response.status == 404 and "这段录音无法播放" in page
-
