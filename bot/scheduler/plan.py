@@ -1,6 +1,7 @@
 """Which jobs a ticket needs in its current state: reminders and deadline checks while steps are owed,
 critical re-alerts until someone accepts, the family contact, the 综合管理部 hand-over of a complaint that
-spans departments, the result notice after handling and the callback after closing.
+spans departments, the result notice after handling and the callback after closing; for complaints, the
+same-day report of a major one and an online one's answer deadline and report to the general manager.
 
 Every job key carries the time it is about (the due time, the close time), so planning the same ticket
 again is harmless, and a changed deadline (reopen, tier climb) gets fresh jobs while the old ones find
@@ -16,6 +17,7 @@ from typing import Any, Final
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.business.callbacks import callback_due
+from dialogs.business.complaint_reports import is_major, is_online, major_report_time
 from storage.jobs.recurring import schedule_many
 from storage.policy import Policy
 from storage.tickets.lifecycle import FINAL, Status
@@ -105,6 +107,7 @@ def ticket_jobs(ticket: Ticket, policy: Policy, now: datetime) -> list[JobSpec]:
                 specs.append(JobSpec("family_contact", f"family:{ticket.id}:{ticket.reopen_count}", start, base))
         if ticket.type == TicketType.COMPLAINT and spans_departments(ticket, policy):
             specs.append(JobSpec("cross_department", f"xdept:{ticket.id}", ticket.created_at, base))
+    specs += complaint_report_jobs(ticket, policy, now)
     if status is Status.RESOLVED and ticket.resolved_at is not None:
         specs.append(
             JobSpec("result_notice", f"result:{ticket.id}:{stamp(ticket.resolved_at)}", ticket.resolved_at, base)
@@ -120,6 +123,24 @@ def ticket_jobs(ticket: Ticket, policy: Policy, now: datetime) -> list[JobSpec]:
                     base | {"closed": ticket.closed_at.isoformat()},
                 )
             )
+    return specs
+
+
+def complaint_report_jobs(ticket: Ticket, policy: Policy, now: datetime) -> list[JobSpec]:
+    """A major complaint's same-day report; an online complaint's answer deadline and (policy "each") its
+    report to the general manager. Cancelled complaints need none; the handlers check the rest when they run."""
+    if ticket.type != TicketType.COMPLAINT or ticket.status == Status.CANCELLED:
+        return []
+    base = {"ticket_id": ticket.id}
+    specs = []
+    if is_major(ticket, policy):
+        specs.append(JobSpec("major_complaint", f"major:{ticket.id}", major_report_time(policy, now), base))
+    if is_online(ticket):
+        due = ticket.created_at + policy.complaints.online_answer
+        payload = base | {"due": due.isoformat(), "level": 0}
+        specs.append(JobSpec("online_answer", f"answer:{ticket.id}:{stamp(due)}:0", due, payload))
+        if policy.complaints.online_report == "each" and now - ticket.created_at <= policy.complaints.online_answer:
+            specs.append(JobSpec("online_report", f"online:{ticket.id}", ticket.created_at, base))
     return specs
 
 

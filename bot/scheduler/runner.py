@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduler.context import Handler, JobContext, Rearm
-from bot.scheduler.jobs import HANDLERS, monthly_report, spot_check, watch
+from bot.scheduler.jobs import HANDLERS, monthly_report, online_digest, spot_check, watch
 from dialogs.wording import Wording, default_wording
 from storage.clock import Clock
 from storage.communities.models import Community
@@ -89,7 +89,8 @@ class Scheduler:
         return ran
 
     async def bootstrap(self, now: datetime) -> None:
-        """Make sure the recurring jobs exist: the ticket watch; each community's spot-check and monthly report."""
+        """Make sure the recurring jobs exist: the ticket watch; each community's spot-check, monthly report and
+        daily online complaint list."""
         async with self._sessions() as session, session.begin():
             if watch.KIND in self._handlers:
                 await ensure_recurring(session, kind=watch.KIND, key=watch.KEY, run_at=now, now=now)
@@ -110,6 +111,15 @@ class Scheduler:
                             kind=monthly_report.KIND,
                             key=monthly_report.key_for(community_id),
                             run_at=monthly_report.next_run(policy, now),
+                            now=now,
+                            payload={"community_id": community_id},
+                        )
+                    if online_digest.KIND in self._handlers:
+                        await ensure_recurring(
+                            session,
+                            kind=online_digest.KIND,
+                            key=online_digest.key_for(community_id),
+                            run_at=online_digest.next_run(policy, now),
                             now=now,
                             payload={"community_id": community_id},
                         )
