@@ -7,10 +7,14 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from dialogs import default_wording
 from dialogs.business.complaint_reports import answer_resident
 from storage.clock import FrozenClock
 from storage.db import Database
+from storage.errors import PolicyError
+from storage.policy import load_policy
 from storage.tickets import Actor, accept_ticket, assign_ticket, create_ticket, resolve_ticket, ticket_events
 from tests.bot.scheduler.conftest import Driver, Estate, build_estate, outbox
 
@@ -192,3 +196,17 @@ async def test_each_online_complaint_reported_at_once_when_the_policy_says_so(db
     assert await outbox(db, kind="online_digest") == []
     [note] = await notes(db, ticket_id, "report", "online_complaint")
     assert note.data["mode"] == "each"
+
+
+def test_complaint_report_settings_are_checked() -> None:
+    for text, key in (
+        ('[complaints]\nonline_report = "weekly"\n', "complaints.online_report"),
+        ("[complaints]\nmajor_tier = 4\n", "complaints.major_tier"),
+        ('[complaints]\nmajor_report_earliest = "7 am"\n', "complaints.major_report_earliest"),
+        ('[complaints.department_heads]\nengineering = "boss"\n', "complaints.department_heads.engineering"),
+        ('[complaints]\nonline_report_roles = ["owner"]\n', "complaints.online_report_roles"),
+        ('[callbacks]\nask_service_needs = "yes"\n', "callbacks.ask_service_needs"),
+    ):
+        with pytest.raises(PolicyError) as error:
+            load_policy(text)
+        assert error.value.key == key, text
