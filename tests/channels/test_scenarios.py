@@ -180,10 +180,11 @@ async def test_staff_complete_the_resident_confirms_and_answers_the_questionnair
     await staff.call_back(number)
     await resident.after_staff("call back")
     assert "服务态度" in resident.text
-    for _ in range(5):
-        if not resident.labels:
-            break
-        await resident.press(resident.labels[0])
+    for question in ("处理速度", "处理结果", "有偿服务"):  # attitude, speed, result; then the optional service question
+        await resident.press("非常满意")
+        assert question in resident.text
+    assert shows(resident, "暂不需要")
+    await resident.press("暂不需要")
     assert "感谢" in resident.text
     await seen_the_same(resident, transcripts, "confirm_and_questionnaire")
 
