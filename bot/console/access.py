@@ -18,8 +18,10 @@ from storage.tickets.models import Ticket
 from storage.vocabulary import StaffRole
 
 __all__ = [
+    "ANSWER_ROLES",
     "FIELD_ROLES",
     "PHONE_ROLES",
+    "may_answer",
     "may_see",
     "scoped",
     "sees_full_phone",
@@ -31,6 +33,10 @@ __all__ = [
 FIELD_ROLES: Final = frozenset({StaffRole.TECHNICIAN, StaffRole.SECURITY, StaffRole.CLEANING})
 #: Roles that always read residents' full phone numbers (everyone else only on tickets assigned to them).
 PHONE_ROLES: Final = frozenset({StaffRole.SUPERVISOR, StaffRole.PROJECT_MANAGER, StaffRole.GENERAL_MANAGER})
+#: Desk roles that may reply to any resident whose ticket they see (答复住户); others only on their own tickets.
+ANSWER_ROLES: Final = frozenset(
+    {StaffRole.SERVICE_AGENT, StaffRole.SUPERVISOR, StaffRole.PROJECT_MANAGER, StaffRole.GENERAL_MANAGER}
+)
 
 
 def visible_communities(staff: Staff) -> frozenset[int] | None:
@@ -61,6 +67,12 @@ def may_see(staff: Staff, ticket: Ticket) -> bool:
     if StaffRole(staff.role) in FIELD_ROLES:
         return ticket.assignee_staff_id == staff.id or (ticket.department == staff.department and ticket.status in OPEN)
     return True
+
+
+def may_answer(staff: Staff, ticket: Ticket) -> bool:
+    """True when `staff` may reply to the ticket's resident: a desk role, or the ticket's assignee (whatever the
+    ticket's status; whether a finished ticket may still be answered is the caller's rule)."""
+    return may_see(staff, ticket) and (StaffRole(staff.role) in ANSWER_ROLES or ticket.assignee_staff_id == staff.id)
 
 
 def sees_full_phone(staff: Staff, ticket: Ticket) -> bool:

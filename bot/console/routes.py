@@ -9,7 +9,7 @@ from bot.console.errors import console_errors
 from bot.console.login import login_form, login_submit, logout
 from bot.console.pages import STATIC_DIR, setup_templates
 from bot.console.queue import queue_json, queue_page
-from bot.console.ticket import action, attachment_file, detail
+from bot.console.ticket import action, answer, attachment_file, detail
 
 __all__ = ["install"]
 
@@ -24,6 +24,7 @@ def install(app: web.Application) -> None:
     app.router.add_get("/console/", queue_page, name="console_queue")
     app.router.add_get("/console/tickets.json", queue_json, name="console_queue_json")
     app.router.add_get("/console/tickets/{ticket_id}", detail, name="console_ticket")
+    app.router.add_post("/console/tickets/{ticket_id}/answer", answer, name="console_answer")
     app.router.add_post("/console/tickets/{ticket_id}/{verb}", action, name="console_action")
     app.router.add_get("/console/files/{attachment_id}", attachment_file, name="console_file")
     install_dashboard(app)

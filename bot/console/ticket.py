@@ -3,6 +3,8 @@
 Every action goes through `dialogs.staff_action` (the one code path the group-chat buttons use too); the buttons
 shown are only those the lifecycle allows this staff member, and a forged POST is refused by staff_action anyway.
 Another community's ticket, or one the role may not see, is answered 404 exactly like a ticket that does not exist.
+答复住户 (`answer`) sends a staff member's reply to every chat of the resident through
+`dialogs.business.complaint_reports.answer_resident`, which also meets an online complaint's answer deadline.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.asr.playback import Unplayable, cache_dir, playable
-from bot.console.access import may_see, sees_full_phone
+from bot.console.access import may_answer, may_see, sees_full_phone
 from bot.console.auth import current_staff, redirect, staff_required
 from bot.console.forms import FormRefused, read_form
 from bot.console.labels import ACTION_LABELS, DEADLINE_LABELS, STATUS_LABELS, label
@@ -25,6 +27,8 @@ from bot.console.pages import PAGE_HEADERS, render
 from bot.console.queue import next_deadline, shown_phone
 from bot.http import keys
 from dialogs import staff_action
+from dialogs.business.complaint_reports import ANSWER_MARK, answer_resident, first_answer_at, is_online
+from dialogs.outreach import resident_chats
 from dialogs.staff_work import StaffVerb
 from dialogs.wording import default_wording
 from nlu.phone import mask_phones_in
@@ -41,12 +45,12 @@ from storage.staff.models import Staff
 from storage.staff.service import list_staff
 from storage.tickets import permitted_actions
 from storage.tickets.actor import Actor
-from storage.tickets.lifecycle import Action, Status
+from storage.tickets.lifecycle import FINAL, Action, Status
 from storage.tickets.models import Ticket
 from storage.tickets.queries import get_ticket, ticket_events
 from storage.tickets.sla import missed_deadlines
 
-__all__ = ["VERBS", "action", "attachment_file", "detail"]
+__all__ = ["VERBS", "action", "answer", "attachment_file", "detail"]
 
 #: The console's action forms: verb in the URL → the lifecycle action it is, and its button label.
 VERBS: Final = {
@@ -75,6 +79,18 @@ TOO_LARGE: Final = f"照片太大了（超过{MAX_PHOTO_BYTES // (1024 * 1024)}M
 NOT_IMAGE: Final = "只能上传照片（JPEG、PNG、HEIC、WebP、GIF）；本次操作未执行。"
 BAD_STATUS: Final = "请选择要改成的状态（不能与当前状态相同）。"
 BAD_ASSIGNEE: Final = "请选择要转派的同事。"
+BAD_FORM_FILE: Final = "答复只能是文字，不能附带文件；本次未发送。"
+#: The longest reply to a resident (one chat message, read on a phone).
+MAX_ANSWER_CHARS: Final = 500
+EMPTY_ANSWER: Final = "请填写要答复住户的内容；本次未发送。"
+LONG_ANSWER: Final = f"答复太长了（最多{MAX_ANSWER_CHARS}字），请精简后再发送；本次未发送。"
+NOT_ANSWERER: Final = "只有客服、主管、经理或这张工单的负责人可以答复住户；本次未发送。"
+ANSWER_FINISHED: Final = {
+    Status.CLOSED: "这张工单已关闭（已完成），不能再通过系统答复住户；如需联系住户，请直接电话沟通。",
+    Status.CANCELLED: "这张工单已撤销，不能再通过系统答复住户；如需联系住户，请直接电话沟通。",
+}
+ANSWER_SENT: Final = "已答复住户，消息已发往住户的{chats}个聊天。"
+ANSWER_NO_CHAT: Final = "已记录答复；住户没有可以联系的聊天账号，请电话告知住户。"
 
 
 @dataclass(frozen=True)
@@ -137,6 +153,9 @@ async def _detail_page(
         recordings = [a for a in files if a.kind == "voice"]
         conversation = await _conversation(session, ticket, now, mask=not sees_full_phone(staff, ticket))
         verbs = await allowed_verbs(session, staff, ticket)
+        answer_due = None
+        if is_online(ticket):  # 网络投诉: a substantive answer is owed within complaints.online_answer_minutes
+            answer_due = (ticket.created_at + policy.complaints.online_answer, await first_answer_at(session, ticket))
     due = next_deadline(ticket)
 
     def when(moment: datetime | None) -> str:
@@ -163,6 +182,12 @@ async def _detail_page(
         "recordings": recordings,
         "conversation": conversation,
         "verbs": [v.value for v in verbs],
+        "may_answer": may_answer(staff, ticket) and Status(ticket.status) not in FINAL,
+        "max_answer_chars": MAX_ANSWER_CHARS,
+        "answer_due": answer_due,
+        "event_label": lambda e: (
+            "答复住户" if (e.data or {}).get(ANSWER_MARK) else ACTION_LABELS.get(e.action, e.action)
+        ),
         "verb_labels": {v.value: text for v, (_, text) in VERBS.items()},
         "colleagues": colleagues,
         "statuses": [(s.value, STATUS_LABELS[s.value]) for s in Status if s != ticket.status],
@@ -295,6 +320,47 @@ async def action(request: web.Request) -> web.StreamResponse:
         worker.wake()
     response = redirect(f"/console/tickets/{ticket_id}")
     response.set_cookie(FLASH_COOKIE, quote(outcome.alert), path="/console", httponly=True, samesite="Strict")
+    return response
+
+
+@staff_required
+async def answer(request: web.Request) -> web.StreamResponse:
+    """POST /console/tickets/{id}/answer: 答复住户, a reply sent to every chat of the resident and recorded as an
+    answer (meets an online complaint's deadline). Desk roles and the assignee only; not on a finished ticket."""
+    staff = await current_staff(request)
+    assert staff is not None
+    ticket_id = _ticket_id(request)
+    try:
+        form = await read_form(request, max_file_bytes=0, too_large=BAD_FORM_FILE)
+    except FormRefused as refused:
+        return await _detail_page(request, staff, ticket_id, alert=refused.message, status=refused.status, ok=False)
+    text = form.get("text")
+    now = request.app[keys.CLOCK].now()
+    refusal: FormRefused | None = None
+    async with request.app[keys.SESSIONMAKER]() as session:
+        ticket = await visible_ticket(session, staff, ticket_id)
+        if not may_answer(staff, ticket):
+            refusal = FormRefused(403, NOT_ANSWERER)
+        elif Status(ticket.status) in FINAL:
+            refusal = FormRefused(409, ANSWER_FINISHED[Status(ticket.status)])
+        elif not text:
+            refusal = FormRefused(400, EMPTY_ANSWER)
+        elif len(text) > MAX_ANSWER_CHARS:
+            refusal = FormRefused(400, LONG_ANSWER)
+        else:
+            chats = len(await resident_chats(session, ticket.resident_id)) if ticket.resident_id else 0
+            await answer_resident(
+                session, ticket_id=ticket_id, staff_id=staff.id, text=text, now=now, wording=default_wording()
+            )
+            await session.commit()
+    if refusal is not None:
+        return await _detail_page(request, staff, ticket_id, alert=refusal.message, status=refusal.status, ok=False)
+    worker = request.app.get(keys.OUTBOX_WORKER)
+    if worker is not None:
+        worker.wake()
+    response = redirect(f"/console/tickets/{ticket_id}")
+    flash = ANSWER_SENT.format(chats=chats) if chats else ANSWER_NO_CHAT
+    response.set_cookie(FLASH_COOKIE, quote(flash), path="/console", httponly=True, samesite="Strict")
     return response
 
 
