@@ -9,7 +9,7 @@ from nlu.analysis import Analysis
 from nlu.model import Models
 from nlu.request import Cue
 
-CRITICAL_DOUBT: Final[float] = 0.25
+CRITICAL_DOUBT: Final[float] = 0.2
 """Model probability of `critical` above which the message is treated as critical (in doubt, the higher level)."""
 URGENT_DOUBT: Final[float] = 0.45
 """Model probability of `urgent` or higher above which the message is at least urgent."""
@@ -59,7 +59,8 @@ def decide(analysis: Analysis, models: Models) -> Decision:
     critical = live.get("critical", [])
     delay = live.get("delay", [])
     withdrawal = live.get("withdrawal", [])
-    if delay and decision.type == "repair":
+    delayed = bool(delay) and decision.type == "repair"  # the spec's rule: a repair request that complains of delay
+    if delayed:
         decision.type = "complaint"
         decision.cues.append(Cue("type", "complaint", "报修后拖延: " + "、".join(delay)))
     if withdrawal and not critical and decision.type in {"repair", "complaint"} and len(analysis.text) <= 30:
@@ -97,7 +98,9 @@ def decide(analysis: Analysis, models: Models) -> Decision:
         tier_probs = models.probabilities("tier", scores)
         decision.tier, decision.confidence["tier"] = _top(tier_probs)
         decision.cues.append(Cue("tier", decision.tier, f"模型 {decision.confidence['tier']:.2f}"))
-        if delay and decision.tier == "1":
+        # Only the repair request turned complaint is tier 2 by rule; a complaint that also says 几次了 is the
+        # model's to tier (cross-validation: tier 66.4 → 68.9 %).
+        if delayed and decision.tier == "1":
             decision.tier = "2"
             decision.cues.append(Cue("tier", "2", "报修拖延: " + "、".join(delay)))
     return decision

@@ -8,6 +8,10 @@ from collections.abc import Sequence
 from nlu.lexicon import CueMatch
 
 _CJK_BIGRAM = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_NOT_WORD = re.compile(r"[\W_]")
+_GREETING_ONLY = frozenset({"greeting", "praise", "inquiry"})
+"""Groups a greeting word also belongs to (你好 is praise, 在不在 inquiry): a greeting alone lights only these."""
 
 
 def extract_features(
@@ -20,7 +24,8 @@ def extract_features(
     has_room: bool = False,
     has_phone: bool = False,
 ) -> set[str]:
-    """Binary features: words, Chinese character bigrams (robust to typos), cues with their scope, and shape."""
+    """Binary features: words, Chinese characters and character bigrams (robust to typos), cues with their scope,
+    and shape."""
     feats = {"bias"}
     # Words: digits all as one feature, words of two or more characters, and single CJK characters.
     feats.update(
@@ -31,6 +36,7 @@ def extract_features(
         ]
     )
     feats.update(map("c:".__add__, _CJK_BIGRAM.findall(text)))  # the bigrams of each run of CJK, in text order
+    feats.update(map("u:".__add__, _CJK_CHAR.findall(text)))  # single characters: a typo spoils a bigram, not these
     live: set[str] = set()
     for cue in cues:
         scope = "neg" if cue.negated else "past" if cue.past else "hyp" if cue.hypothetical else "live"
@@ -55,6 +61,11 @@ def extract_features(
         feats.update([f"pair:{group}+contact" for group in live])
     if question:
         feats.update([f"pair:{group}+question" for group in live])
+    if "greeting" in live and live <= _GREETING_ONLY:
+        # 在吗, hello 请问是物业吗: the greeting cues cover the message, bar punctuation, spaces and one character
+        covered = sum(cue.end - cue.start for cue in cues if cue.group == "greeting")
+        if covered >= len(_NOT_WORD.sub("", text)) - 1:
+            feats.add("shape:greeting_only")
     length = len(text)
     feats.add("len:" + ("xs" if length <= 6 else "s" if length <= 15 else "m" if length <= 40 else "l"))
     return feats

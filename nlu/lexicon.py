@@ -14,7 +14,7 @@ from typing import Any, Final, NamedTuple
 LEXICON_PATH: Final[Path] = Path(__file__).parent / "data" / "lexicon.toml"
 CUE_GROUPS: Final[tuple[str, ...]] = (
     "critical", "urgent", "low_urgency", "withdrawal", "complaint", "delay", "inquiry", "booking", "praise", "fault",
-    "suggestion", "emergency", "misconduct", "harm",
+    "suggestion", "emergency", "misconduct", "harm", "nuisance", "greeting",
     "dept_engineering", "dept_cleaning_greening", "dept_security_order", "dept_service_attitude",
     "dept_fees", "dept_value_added",
 )  # fmt: skip
@@ -81,7 +81,9 @@ class Lexicon:
     typos: re.Pattern[str]
     typo_map: dict[str, str]
     literals: re.Pattern[str]
+    overlapping: re.Pattern[str]
     literal_groups: dict[str, tuple[str, ...]]
+    prefixes: dict[str, tuple[str, ...]]
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     negate_before: re.Pattern[str]
     negate_after: re.Pattern[str]
@@ -104,12 +106,15 @@ def lexicon() -> Lexicon:
                 patterns.append((group, re.compile(term[3:])))
             else:
                 literal_groups[term] = (*literal_groups.get(term, ()), group)
+    literals = _trie_alternation(literal_groups)
     return Lexicon(
         raw=raw,
         typos=_alternation(list(typo_map)),
         typo_map=typo_map,
-        literals=_trie_alternation(literal_groups),
+        literals=literals,
+        overlapping=re.compile("(?=(" + literals.pattern + "))"),
         literal_groups=literal_groups,
+        prefixes={t: tuple(p for p in literal_groups if p != t and t.startswith(p)) for t in literal_groups},
         patterns=tuple(patterns),
         # 是不是漏气 / 有没有漏水 ask whether it is so: a negator right after 是 or 有 does not negate.
         negate_before=re.compile(
@@ -143,23 +148,51 @@ def _clause_bounds(breaks: list[int], length: int, start: int, end: int) -> tupl
     return left, right
 
 
+def _literal_hits(lex: Lexicon, text: str) -> list[tuple[str, tuple[int, int], str]]:
+    """Every literal term at every position, overlaps included (门锁不上: 门锁 and 锁不上), less any term inside a
+    longer term of the same group (it adds nothing: 门锁不上 already says 锁不上 for `urgent`)."""
+    found: list[tuple[str, tuple[int, int], str]] = []
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for m in lex.overlapping.finditer(text):
+        longest = m.group(1)
+        start = m.start()
+        for term in (longest, *lex.prefixes[longest]):
+            end = start + len(term)
+            for group in lex.literal_groups[term]:
+                covering = spans.setdefault(group, [])
+                if any(s <= start and end <= e for s, e in covering):
+                    continue
+                covering.append((start, end))
+                found.append((group, (start, end), term))
+    return found
+
+
 def find_cues(text: str) -> list[CueMatch]:
-    """Every lexicon cue in a normalised text, with its negation, past and hypothetical scope."""
+    """Every lexicon cue in a normalised text, with its negation, past and hypothetical scope.
+
+    Literal cues may overlap: a shorter cue inside a longer one of another group counts too (门锁 hides no 锁不上;
+    不是很急 holds 很急, which its own 不是 negates).
+    """
     lex = lexicon()
-    hits = [(group, m) for m in lex.literals.finditer(text) for group in lex.literal_groups[m.group()]]
+    hits = [(group, span, term, span) for group, span, term in _literal_hits(lex, text)]
     # search() first: most patterns find nothing, and a finditer costs several times a search to set up
-    hits += [(group, m) for group, pattern in lex.patterns if pattern.search(text) for m in pattern.finditer(text)]
+    hits += [
+        (group, m.span(), m.group(), m.span("cue") if "cue" in pattern.groupindex else m.span())
+        for group, pattern in lex.patterns
+        if pattern.search(text)
+        for m in pattern.finditer(text)
+    ]
     found: list[CueMatch] = []
     if not hits:
         return found
     breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
     scopes: dict[tuple[int, int], tuple[bool, bool, bool]] = {}  # a term in several groups is scoped once
     hypothetical_in: dict[tuple[int, int], bool] = {}  # per clause
-    for group, match in hits:
-        span = match.span()
-        scope = scopes.get(span)
+    for group, span, term, anchor in hits:
+        # A pattern's named group `cue` is the part whose negation counts: in 燃气的 没有味道 the smell is denied.
+        scope = scopes.get(anchor)
         if scope is None:
-            start, end = span
+            start, end = anchor
             left, right = _clause_bounds(breaks, len(text), start, end)
             before = text[max(left, start - 5) : start]
             negated = bool(lex.negate_before.search(before)) or bool(lex.negate_after.search(text[end:right]))
@@ -167,6 +200,6 @@ def find_cues(text: str) -> list[CueMatch]:
             hypothetical = hypothetical_in.get((left, right))
             if hypothetical is None:
                 hypothetical = hypothetical_in[left, right] = bool(lex.hypothetical.search(text, left, right))
-            scope = scopes[span] = (negated, past, hypothetical)
-        found.append(CueMatch(group, match.group(), *span, *scope))
+            scope = scopes[anchor] = (negated, past, hypothetical)
+        found.append(CueMatch(group, term, *span, *scope))
     return found

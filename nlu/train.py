@@ -22,6 +22,10 @@ REGULARISATION = {"type": 4.0, "urgency": 4.0, "category": 4.0, "tier": 2.0}
 """Inverse regularisation strength C per field, chosen by 5-fold cross-validation on the train split."""
 MIN_FEATURE_COUNT = 2
 """A feature seen in fewer training messages is dropped (keeps the artefact small and less overfitted)."""
+CLASS_WEIGHT: dict[str, str | None] = {"type": None, "urgency": None, "category": None, "tier": None}
+"""Per field: None (every message counts once) or "balanced" (rare classes weigh more), chosen by cross-validation."""
+TYPE_CONDITIONED: tuple[str, ...] = ("category",)
+"""Fields whose model also reads the message's type (gold in training, the decided type when parsing)."""
 CV_FOLDS = 5
 """Folds of `--cv`, the cross-validation on the train split used for model selection (dev is kept for the end)."""
 CV_FIELDS = ("type", "urgency", "category", "tier")
@@ -45,13 +49,13 @@ def fit_field(rows: list[tuple[set[str], Example]], field: str, classes: tuple[s
     samples, labels = [], []
     for feats, ex in rows:
         feats = feats & keep
-        if field == "category":
+        if field in TYPE_CONDITIONED:
             feats = feats | {"type:" + ex.first("type")}
         samples.append(dict.fromkeys(feats, 1))
         labels.append(ex.first(field))
     vectorizer = DictVectorizer(sparse=True)
     matrix = vectorizer.fit_transform(samples)
-    model = LogisticRegression(C=c, max_iter=5000)
+    model = LogisticRegression(C=c, max_iter=5000, solver="newton-cg", class_weight=CLASS_WEIGHT[field])
     model.fit(matrix, labels)
     learned = list(model.classes_)
     order = [learned.index(label) if label in learned else None for label in classes]
