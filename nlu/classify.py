@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from nlu.analysis import Analysis
-from nlu.model import Models
+from nlu.model import Models, type_features
 from nlu.request import Cue
 
 CRITICAL_DOUBT: Final[float] = 0.2
@@ -90,7 +90,7 @@ def decide(analysis: Analysis, models: Models) -> Decision:
         decision.urgency = "normal"
         decision.cues.append(Cue("urgency", "normal", "住户说不急: " + "、".join(low)))
 
-    category_probs = models.probabilities("category", scores, extra=("type:" + decision.type,))
+    category_probs = models.probabilities("category", scores, extra=type_features(decision.type, feats))
     decision.category, decision.confidence["category"] = _top(category_probs)
     decision.cues.append(Cue("category", decision.category, f"模型 {decision.confidence['category']:.2f}"))
 

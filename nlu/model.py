@@ -83,6 +83,12 @@ class Models:
         return dict(zip(model.classes, [e / total for e in exps], strict=True))
 
 
+def type_features(type_: str, features: set[str] | frozenset[str]) -> list[str]:
+    """The features a type-conditioned field reads besides the message's own: the type, and the type with each
+    live cue group (a fee word in a complaint is a billing dispute, in an inquiry a question about fees)."""
+    return ["type:" + type_] + [f"type:{type_}|{f}" for f in features if f.startswith("cue:") and f.endswith(":live")]
+
+
 def load_models(path: Path = MODEL_PATH) -> Models:
     """Read a model artefact."""
     data = json.loads(path.read_text(encoding="utf-8"))

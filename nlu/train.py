@@ -16,7 +16,7 @@ from nlu.classify import Decision, decide
 from nlu.corpus import CORPUS_DIR, Example, load_split
 from nlu.evaluate import Report, score
 from nlu.labels import CATEGORIES, TIERS, TYPES, URGENCIES
-from nlu.model import MODEL_PATH, Models
+from nlu.model import MODEL_PATH, Models, type_features
 
 REGULARISATION = {"type": 4.0, "urgency": 4.0, "category": 4.0, "tier": 2.0}
 """Inverse regularisation strength C per field, chosen by 5-fold cross-validation on the train split."""
@@ -50,7 +50,7 @@ def fit_field(rows: list[tuple[set[str], Example]], field: str, classes: tuple[s
     for feats, ex in rows:
         feats = feats & keep
         if field in TYPE_CONDITIONED:
-            feats = feats | {"type:" + ex.first("type")}
+            feats = feats | set(type_features(ex.first("type"), feats))
         samples.append(dict.fromkeys(feats, 1))
         labels.append(ex.first(field))
     vectorizer = DictVectorizer(sparse=True)
