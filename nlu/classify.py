@@ -11,6 +11,9 @@ from nlu.request import Cue
 
 CRITICAL_DOUBT: Final[float] = 0.2
 """Model probability of `critical` above which the message is treated as critical (in doubt, the higher level)."""
+CALLED_OFF_DOUBT: Final[float] = 0.35
+"""With a danger called off in the same message (没事了, 虚惊一场), the model's `critical` probability under which
+the danger words no longer make it critical."""
 URGENT_DOUBT: Final[float] = 0.45
 """Model probability of `urgent` or higher above which the message is at least urgent."""
 
@@ -73,7 +76,7 @@ def decide(analysis: Analysis, models: Models) -> Decision:
     urgency_probs = models.probabilities("urgency", scores)
     decision.urgency, decision.confidence["urgency"] = _top(urgency_probs)
     decision.cues.append(Cue("urgency", decision.urgency, f"模型 {decision.confidence['urgency']:.2f}"))
-    if critical and withdrawal and urgency_probs["critical"] < CRITICAL_DOUBT:
+    if critical and withdrawal and urgency_probs["critical"] < CALLED_OFF_DOUBT:
         # 刚才的焦味是楼下炒辣椒，没事了: the danger is called off in the same message.
         decision.cues.append(Cue("urgency", decision.urgency, "危险已解除: " + "、".join(withdrawal)))
     elif critical:

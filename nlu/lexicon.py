@@ -90,6 +90,7 @@ class Lexicon:
     past: re.Pattern[str]
     ongoing: re.Pattern[str]
     hypothetical: re.Pattern[str]
+    feared: re.Pattern[str]
 
 
 @cache
@@ -127,6 +128,8 @@ def lexicon() -> Lexicon:
         past=_alternation(raw["past"]["markers"]),
         ongoing=_alternation(raw["past"]["ongoing"]),
         hypothetical=_alternation(raw["hypothetical"]["markers"]),
+        # 怕掉下去, 很容易着火, 差点摔倒: a fear or a near miss just before the cue, not the thing itself
+        feared=re.compile(r"(?:" + _alternation(raw["hypothetical"]["feared"]).pattern + r")[^,，。!！?？\s]{0,4}$"),
     )
 
 
@@ -200,6 +203,7 @@ def find_cues(text: str) -> list[CueMatch]:
             hypothetical = hypothetical_in.get((left, right))
             if hypothetical is None:
                 hypothetical = hypothetical_in[left, right] = bool(lex.hypothetical.search(text, left, right))
+            hypothetical = hypothetical or bool(lex.feared.search(before))
             scope = scopes[anchor] = (negated, past, hypothetical)
         found.append(CueMatch(group, term, *span, *scope))
     return found

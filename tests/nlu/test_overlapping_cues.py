@@ -55,3 +55,18 @@ def test_a_message_of_greetings_only_is_marked(text: str) -> None:
 @pytest.mark.parametrize("text", ["你好 我家卫生间漏水", "在吗 电梯坏了", "你好，物业费怎么交"])
 def test_a_greeting_before_a_request_is_not_greeting_only(text: str) -> None:
     assert "shape:greeting_only" not in analyse(text).features
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [("外机歪了 怕掉下去砸到人", "掉下去"), ("楼道堆满纸箱 很容易着火", "着火"), ("地上有水 我差点摔倒", "摔倒")],
+)
+def test_a_fear_or_a_near_miss_just_before_a_cue_is_hypothetical(text: str, term: str) -> None:
+    found = [c for c in find_cues(normalize(text).text) if c.term == term]
+    assert found and all(c.hypothetical for c in found), found
+
+
+@pytest.mark.parametrize(("text", "term"), [("我好害怕有人晕倒了", "晕倒"), ("太可怕了着火了", "着火")])
+def test_being_afraid_of_what_is_happening_is_not_hypothetical(text: str, term: str) -> None:
+    found = [c for c in find_cues(normalize(text).text) if c.term == term]
+    assert found and not any(c.hypothetical for c in found), found
