@@ -93,7 +93,7 @@ def decide(analysis: Analysis, models: Models) -> Decision:
         decision.urgency = "normal"
         decision.cues.append(Cue("urgency", "normal", "住户说不急: " + "、".join(low)))
 
-    category_probs = models.probabilities("category", scores, extra=type_features(decision.type, feats))
+    category_probs = models.probabilities("category", scores, extra=type_features(decision.type, live))
     decision.category, decision.confidence["category"] = _top(category_probs)
     decision.cues.append(Cue("category", decision.category, f"模型 {decision.confidence['category']:.2f}"))
 

@@ -81,9 +81,8 @@ class Lexicon:
     typos: re.Pattern[str]
     typo_map: dict[str, str]
     literals: re.Pattern[str]
-    overlapping: re.Pattern[str]
     literal_groups: dict[str, tuple[str, ...]]
-    prefixes: dict[str, tuple[str, ...]]
+    expansions: dict[str, tuple[tuple[str, int, tuple[str, ...]], ...]]
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     negate_before: re.Pattern[str]
     negate_after: re.Pattern[str]
@@ -113,9 +112,15 @@ def lexicon() -> Lexicon:
         typos=_alternation(list(typo_map)),
         typo_map=typo_map,
         literals=literals,
-        overlapping=re.compile("(?=(" + literals.pattern + "))"),
         literal_groups=literal_groups,
-        prefixes={t: tuple(p for p in literal_groups if p != t and t.startswith(p)) for t in literal_groups},
+        # each term with the shorter terms it starts with, longest first, and their lengths and groups
+        expansions={
+            t: tuple(
+                (p, len(p), literal_groups[p])
+                for p in sorted((p for p in literal_groups if t.startswith(p)), key=len, reverse=True)
+            )
+            for t in literal_groups
+        },
         patterns=tuple(patterns),
         # 是不是漏气 / 有没有漏水 ask whether it is so: a negator right after 是 or 有 does not negate.
         negate_before=re.compile(
@@ -155,18 +160,24 @@ def _literal_hits(lex: Lexicon, text: str) -> list[tuple[str, tuple[int, int], s
     """Every literal term at every position, overlaps included (门锁不上: 门锁 and 锁不上), less any term inside a
     longer term of the same group (it adds nothing: 门锁不上 already says 锁不上 for `urgent`)."""
     found: list[tuple[str, tuple[int, int], str]] = []
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for m in lex.overlapping.finditer(text):
-        longest = m.group(1)
-        start = m.start()
-        for term in (longest, *lex.prefixes[longest]):
-            end = start + len(term)
-            for group in lex.literal_groups[term]:
-                covering = spans.setdefault(group, [])
-                if any(s <= start and end <= e for s, e in covering):
-                    continue
-                covering.append((start, end))
-                found.append((group, (start, end), term))
+    # Hits come by start, the longest first at each start, so a term lies inside an earlier hit of its group exactly
+    # when that group's hits already reach its end.
+    reach: dict[str, int] = {}
+    # The longest-first scan skips the positions inside each match; a term may start there too (门锁 then 锁不上),
+    # so each is tried on its own: far cheaper than a scan that stops at every position.
+    literals = lex.literals
+    for m in literals.finditer(text):
+        start, stop = m.span()
+        at = [(start, m.group())]
+        at += [(p, inner.group()) for p in range(start + 1, stop) if (inner := literals.match(text, p))]
+        for start, longest in at:
+            for term, length, groups in lex.expansions[longest]:
+                end = start + length
+                for group in groups:
+                    if reach.get(group, -1) >= end:
+                        continue
+                    reach[group] = end
+                    found.append((group, (start, end), term))
     return found
 
 

@@ -83,10 +83,10 @@ class Models:
         return dict(zip(model.classes, [e / total for e in exps], strict=True))
 
 
-def type_features(type_: str, features: set[str] | frozenset[str]) -> list[str]:
+def type_features(type_: str, live_groups: Iterable[str]) -> list[str]:
     """The features a type-conditioned field reads besides the message's own: the type, and the type with each
-    live cue group (a fee word in a complaint is a billing dispute, in an inquiry a question about fees)."""
-    return ["type:" + type_] + [f"type:{type_}|{f}" for f in features if f.startswith("cue:") and f.endswith(":live")]
+    cue group that speaks of now (a fee word in a complaint is a billing dispute, in an inquiry a question)."""
+    return ["type:" + type_] + [f"type:{type_}|cue:{group}:live" for group in live_groups]
 
 
 def load_models(path: Path = MODEL_PATH) -> Models:

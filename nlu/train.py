@@ -50,7 +50,8 @@ def fit_field(rows: list[tuple[set[str], Example]], field: str, classes: tuple[s
     for feats, ex in rows:
         feats = feats & keep
         if field in TYPE_CONDITIONED:
-            feats = feats | set(type_features(ex.first("type"), feats))
+            live = [f[4:-5] for f in feats if f.startswith("cue:") and f.endswith(":live")]
+            feats = feats | set(type_features(ex.first("type"), live))
         samples.append(dict.fromkeys(feats, 1))
         labels.append(ex.first(field))
     vectorizer = DictVectorizer(sparse=True)
