@@ -37,12 +37,19 @@ async def validate_room(session: AsyncSession, *, community_id: int, text: str, 
     `near` is the room already known (the bound one, or the one being corrected): a reply with only
     the room part ("是502") keeps its building and unit.
     """
-    read = read_room(text) or _bare_code(text) or _room_part_of(text, near)
-    if read is None:
+    read = read_room(text) or _bare_code(text)
+    candidates = [read] if read else []
+    if read is None or "-" not in read:
+        # Only the room part (是502): first in the building and unit of the room already known.
+        candidates.insert(0, _room_part_of(text, near))
+    candidates = [code for code in dict.fromkeys(candidates) if code]
+    if not candidates:
         return RoomCheck(code=None)
-    room = await find_room(session, community_id=community_id, code=read)
-    if room is not None:
-        return RoomCheck(code=room.code, read=read)
+    for code in candidates:
+        room = await find_room(session, community_id=community_id, code=code)
+        if room is not None:
+            return RoomCheck(code=room.code, read=code)
+    read = candidates[0]
     return RoomCheck(code=None, read=read, suggestion=await closest_room(session, community_id=community_id, code=read))
 
 
