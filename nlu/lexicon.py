@@ -104,7 +104,7 @@ def lexicon() -> Lexicon:
         for term in raw[group]["terms"]:
             if term.startswith("re:"):
                 patterns.append((group, re.compile(term[3:])))
-            else:
+            elif group not in literal_groups.get(term, ()):  # a term listed twice in a group is one cue
                 literal_groups[term] = (*literal_groups.get(term, ()), group)
     literals = _trie_alternation(literal_groups)
     return Lexicon(
