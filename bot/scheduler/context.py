@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.wording import Wording
 from storage.jobs.service import schedule_job
+
+
+def next_local_time(at: time, zone: tzinfo, after: datetime) -> datetime:
+    """The first `at` o'clock in `zone` strictly after `after` (for daily jobs), in `after`'s time zone."""
+    local = after.astimezone(zone)
+    run = datetime.combine(local.date(), at, zone)
+    if run <= local:
+        run = datetime.combine(local.date() + timedelta(days=1), at, zone)
+    return run.astimezone(after.tzinfo)
 
 
 @dataclass(frozen=True)

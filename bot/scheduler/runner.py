@@ -37,6 +37,9 @@ BOOTSTRAP_EVERY: Final = timedelta(minutes=10)
 #: Seconds to wait after a database error before trying again.
 ERROR_PAUSE_SECONDS: Final = 5.0
 
+#: Each community's recurring jobs (a module with KIND, key_for(community_id) and next_run(policy, after)).
+COMMUNITY_JOBS: Final = (spot_check, monthly_report, online_digest)
+
 _log = logging.getLogger(__name__)
 
 
@@ -94,35 +97,19 @@ class Scheduler:
         async with self._sessions() as session, session.begin():
             if watch.KIND in self._handlers:
                 await ensure_recurring(session, kind=watch.KIND, key=watch.KEY, run_at=now, now=now)
-            if spot_check.KIND in self._handlers:
-                for community_id in await session.scalars(select(Community.id).order_by(Community.id)):
-                    policy = await policy_for(session, community_id)
+            daily = [job for job in COMMUNITY_JOBS if job.KIND in self._handlers]
+            communities = await session.scalars(select(Community.id).order_by(Community.id)) if daily else []
+            for community_id in communities:
+                policy = await policy_for(session, community_id)
+                for job in daily:
                     await ensure_recurring(
                         session,
-                        kind=spot_check.KIND,
-                        key=spot_check.key_for(community_id),
-                        run_at=spot_check.next_run(policy, now),
+                        kind=job.KIND,
+                        key=job.key_for(community_id),
+                        run_at=job.next_run(policy, now),
                         now=now,
                         payload={"community_id": community_id},
                     )
-                    if monthly_report.KIND in self._handlers:
-                        await ensure_recurring(
-                            session,
-                            kind=monthly_report.KIND,
-                            key=monthly_report.key_for(community_id),
-                            run_at=monthly_report.next_run(policy, now),
-                            now=now,
-                            payload={"community_id": community_id},
-                        )
-                    if online_digest.KIND in self._handlers:
-                        await ensure_recurring(
-                            session,
-                            kind=online_digest.KIND,
-                            key=online_digest.key_for(community_id),
-                            run_at=online_digest.next_run(policy, now),
-                            now=now,
-                            payload={"community_id": community_id},
-                        )
         self._bootstrapped_at = now
 
     async def watch_now(self, now: datetime | None = None) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Final
 
-from bot.scheduler.context import JobContext, Rearm
+from bot.scheduler.context import JobContext, Rearm, next_local_time
 from dialogs.business.complaint_reports import send_online_digest
 from storage.communities.service import policy_for
 from storage.policy import Policy
@@ -21,11 +21,7 @@ def key_for(community_id: int) -> str:
 
 def next_run(policy: Policy, after: datetime) -> datetime:
     """The first local complaints.online_digest_time strictly after `after`."""
-    local = after.astimezone(policy.timezone)
-    at = datetime.combine(local.date(), policy.complaints.online_digest_time, policy.timezone)
-    if at <= local:
-        at = datetime.combine(local.date() + timedelta(days=1), policy.complaints.online_digest_time, policy.timezone)
-    return at.astimezone(after.tzinfo)
+    return next_local_time(policy.complaints.online_digest_time, policy.timezone, after)
 
 
 async def run(ctx: JobContext) -> Rearm:
