@@ -71,11 +71,7 @@ async def record_inbound(
     held = (await session.scalars(take)).one_or_none()
     if held is not None:
         return held, True
-    existing = await session.scalar(
-        select(InboundMessage).where(InboundMessage.channel == channel, InboundMessage.dedupe_key == dedupe_key)
-    )
-    assert existing is not None
-    return existing, False
+    return await _logged(session, channel, dedupe_key), False
 
 
 async def hold_inbound(
@@ -109,11 +105,16 @@ async def hold_inbound(
     message = (await session.scalars(statement.returning(InboundMessage))).one_or_none()
     if message is not None:
         return message, True
+    return await _logged(session, channel, dedupe_key), False
+
+
+async def _logged(session: AsyncSession, channel: str, dedupe_key: str) -> InboundMessage:
+    """The row an insert just skipped as a conflict (it exists: the unique key said so)."""
     existing = await session.scalar(
         select(InboundMessage).where(InboundMessage.channel == channel, InboundMessage.dedupe_key == dedupe_key)
     )
     assert existing is not None
-    return existing, False
+    return existing
 
 
 async def start_attempt(session: AsyncSession, *, message_id: int) -> int | None:
