@@ -5,11 +5,14 @@ from __future__ import annotations
 import bisect
 import re
 import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Final, NamedTuple
+
+import ahocorasick
+
+from nlu.regex_factors import required_factors
 
 LEXICON_PATH: Final[Path] = Path(__file__).parent / "data" / "lexicon.toml"
 CUE_GROUPS: Final[tuple[str, ...]] = (
@@ -47,30 +50,25 @@ def _alternation(terms: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
-def _trie_alternation(words: Iterable[str]) -> re.Pattern[str]:
-    """A regex that finds what the longest-first alternation of the (non-empty, literal) words finds, faster.
+class _Key(NamedTuple):
+    """What a string found by the scanner stands for: a literal cue term (its groups) and the cue regexes it gates."""
 
-    The words are merged into a trie, so at each position the regex follows one path instead of trying every word
-    in turn. Children of a node start with different characters, so at most one can go on matching; the greedy
-    optional tail of a word-ending node makes the match the longest word there, as the longest-first order does.
-    """
-    root: dict[str, dict] = {}
-    for word in words:
-        node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
+    length: int
+    term: str
+    groups: tuple[str, ...]
+    """The cue groups of the literal term; empty when the string only gates regexes."""
+    patterns: tuple[int, ...]
+    """Indices into `Lexicon.patterns` of the regexes that can only match a text containing the string."""
 
-    def pattern(node: dict[str, dict]) -> str:
-        branches = [re.escape(ch) + pattern(child) for ch, child in node.items() if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" not in node:
-            return body
-        return "(?:" + body + ")?" if len(branches) == 1 else body + "?"
 
-    return re.compile(pattern(root))
+def _scanner(literal_groups: dict[str, tuple[str, ...]], factors: dict[str, list[int]]) -> Any:
+    """One Aho-Corasick automaton for every literal term and every regex factor: a single pass finds them all,
+    overlapping occurrences included."""
+    automaton = ahocorasick.Automaton()
+    for key in literal_groups.keys() | factors.keys():
+        automaton.add_word(key, _Key(len(key), key, literal_groups.get(key, ()), tuple(factors.get(key, ()))))
+    automaton.make_automaton()
+    return automaton
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +78,12 @@ class Lexicon:
     raw: dict[str, Any]
     typos: re.Pattern[str]
     typo_map: dict[str, str]
-    literals: re.Pattern[str]
     literal_groups: dict[str, tuple[str, ...]]
-    expansions: dict[str, tuple[tuple[str, int, tuple[str, ...]], ...]]
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    scanner: Any
+    """Aho-Corasick automaton (pyahocorasick) of the literal terms and the regexes' factors, values `_Key`."""
+    ungated: tuple[int, ...]
+    """Indices of the regexes without factors: searched on every text."""
     negate_before: re.Pattern[str]
     negate_after: re.Pattern[str]
     past: re.Pattern[str]
@@ -106,22 +106,22 @@ def lexicon() -> Lexicon:
                 patterns.append((group, re.compile(term[3:])))
             elif group not in literal_groups.get(term, ()):  # a term listed twice in a group is one cue
                 literal_groups[term] = (*literal_groups.get(term, ()), group)
-    literals = _trie_alternation(literal_groups)
+    factors: dict[str, list[int]] = {}
+    ungated = []
+    for i, (_, pattern) in enumerate(patterns):
+        strings = required_factors(pattern)
+        if strings is None:
+            ungated.append(i)
+        for string in strings or ():
+            factors.setdefault(string, []).append(i)
     return Lexicon(
         raw=raw,
         typos=_alternation(list(typo_map)),
         typo_map=typo_map,
-        literals=literals,
         literal_groups=literal_groups,
-        # each term with the shorter terms it starts with, longest first, and their lengths and groups
-        expansions={
-            t: tuple(
-                (p, len(p), literal_groups[p])
-                for p in sorted((p for p in literal_groups if t.startswith(p)), key=len, reverse=True)
-            )
-            for t in literal_groups
-        },
         patterns=tuple(patterns),
+        scanner=_scanner(literal_groups, factors),
+        ungated=tuple(ungated),
         # 是不是漏气 / 有没有漏水 ask whether it is so: a negator right after 是 or 有 does not negate.
         negate_before=re.compile(
             r"(?<![是有])(?:" + "|".join(map(re.escape, raw["negators"]["before"])) + r")[^,，。!！?？\s]{0,2}$"
@@ -156,29 +156,32 @@ def _clause_bounds(breaks: list[int], length: int, start: int, end: int) -> tupl
     return left, right
 
 
-def _literal_hits(lex: Lexicon, text: str) -> list[tuple[str, tuple[int, int], str]]:
+def _scan(lex: Lexicon, text: str) -> tuple[list[tuple[str, tuple[int, int], str]], list[int]]:
     """Every literal term at every position, overlaps included (门锁不上: 门锁 and 锁不上), less any term inside a
-    longer term of the same group (it adds nothing: 门锁不上 already says 锁不上 for `urgent`)."""
+    longer term of the same group (it adds nothing: 门锁不上 already says 锁不上 for `urgent`); and the indices of
+    the cue regexes that may match (their factors occur, or they have none), in lexicon order."""
+    occurrences = []
+    gated: set[int] = set()
+    if text:
+        for last, key in lex.scanner.iter(text):
+            if key.groups:
+                occurrences.append((last + 1 - key.length, -key.length, key))
+            if key.patterns:
+                gated.update(key.patterns)
+    # By start, the longest first at each start: a term lies inside an earlier hit of its group exactly when that
+    # group's hits already reach its end.
+    occurrences.sort()
     found: list[tuple[str, tuple[int, int], str]] = []
-    # Hits come by start, the longest first at each start, so a term lies inside an earlier hit of its group exactly
-    # when that group's hits already reach its end.
     reach: dict[str, int] = {}
-    # The longest-first scan skips the positions inside each match; a term may start there too (门锁 then 锁不上),
-    # so each is tried on its own: far cheaper than a scan that stops at every position.
-    literals = lex.literals
-    for m in literals.finditer(text):
-        start, stop = m.span()
-        at = [(start, m.group())]
-        at += [(p, inner.group()) for p in range(start + 1, stop) if (inner := literals.match(text, p))]
-        for start, longest in at:
-            for term, length, groups in lex.expansions[longest]:
-                end = start + length
-                for group in groups:
-                    if reach.get(group, -1) >= end:
-                        continue
-                    reach[group] = end
-                    found.append((group, (start, end), term))
-    return found
+    for start, _, key in occurrences:
+        end = start + key.length
+        for group in key.groups:
+            if reach.get(group, -1) >= end:
+                continue
+            reach[group] = end
+            found.append((group, (start, end), key.term))
+    gated.update(lex.ungated)
+    return found, sorted(gated)
 
 
 def find_cues(text: str) -> list[CueMatch]:
@@ -188,11 +191,12 @@ def find_cues(text: str) -> list[CueMatch]:
     不是很急 holds 很急, which its own 不是 negates).
     """
     lex = lexicon()
-    hits = [(group, span, term, span) for group, span, term in _literal_hits(lex, text)]
+    literal_hits, candidates = _scan(lex, text)
+    hits = [(group, span, term, span) for group, span, term in literal_hits]
     # search() first: most patterns find nothing, and a finditer costs several times a search to set up
     hits += [
         (group, m.span(), m.group(), m.span("cue") if "cue" in pattern.groupindex else m.span())
-        for group, pattern in lex.patterns
+        for group, pattern in map(lex.patterns.__getitem__, candidates)
         if pattern.search(text)
         for m in pattern.finditer(text)
     ]
