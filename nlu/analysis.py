@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlu.features import extract_features
+from nlu.features import Features, extract_features
 from nlu.lexicon import CueMatch, find_cues, fix_typos
 from nlu.normalize import Normalized, normalize
 from nlu.phone import find_phones
@@ -28,8 +28,13 @@ class Analysis:
     cues: list[CueMatch]
     rooms: list[RoomMention]
     phones: list[str]
-    features: set[str]
+    feature_kinds: Features
     problems: int
+
+    @property
+    def features(self) -> set[str]:
+        """The model's features by name, as training reads them."""
+        return self.feature_kinds.names()
 
 
 def split_problems(text: str) -> list[str]:

@@ -48,12 +48,11 @@ def _live_terms(analysis: Analysis) -> dict[str, list[str]]:
 def decide(analysis: Analysis, models: Models) -> Decision:
     """Combine the model with the rules. Rules win only where a mistake would be costly or the words are explicit."""
     decision = Decision()
-    feats = analysis.features
     if not analysis.text:
         decision.cues.append(Cue("type", "other", "空消息"))
         return decision
 
-    scores = models.scores(feats)
+    scores = models.message_scores(analysis.feature_kinds)
     type_probs = models.probabilities("type", scores)
     decision.type, decision.confidence["type"] = _top(type_probs)
     decision.cues.append(Cue("type", decision.type, f"模型 {decision.confidence['type']:.2f}"))

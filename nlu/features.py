@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from nlu.lexicon import CueMatch
 
@@ -12,6 +13,29 @@ _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _NOT_WORD = re.compile(r"[\W_]")
 _GREETING_ONLY = frozenset({"greeting", "praise", "inquiry"})
 """Groups a greeting word also belongs to (你好 is praise, 在不在 inquiry): a greeting alone lights only these."""
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """A message's binary features by kind, so the parser can look each kind up without building its names.
+
+    The names (what training sees and the model artefact lists): `w:<word>` for each word, `c:<bigram>` for each
+    bigram of Chinese characters and `u:<character>` for each Chinese character of `text`, and `others` as named.
+    """
+
+    text: str
+    words: list[str]
+    """Word features without their `w:` prefix: `<num>` for digits, the word in lower case otherwise."""
+    others: set[str]
+    """Cues with their scope, emoji, shape, pairs, length and `bias`, by their full names."""
+
+    def names(self) -> set[str]:
+        """Every feature by name."""
+        names = set(self.others)
+        names.update(map("w:".__add__, self.words))
+        names.update(map("c:".__add__, _CJK_BIGRAM.findall(self.text)))  # the bigrams of each run of CJK
+        names.update(map("u:".__add__, _CJK_CHAR.findall(self.text)))  # a typo spoils a bigram, not these
+        return names
 
 
 def extract_features(
@@ -23,20 +47,16 @@ def extract_features(
     exclamations: int = 0,
     has_room: bool = False,
     has_phone: bool = False,
-) -> set[str]:
+) -> Features:
     """Binary features: words, Chinese characters and character bigrams (robust to typos), cues with their scope,
     and shape."""
-    feats = {"bias"}
     # Words: digits all as one feature, words of two or more characters, and single CJK characters.
-    feats.update(
-        [
-            "w:<num>" if word.isdigit() else "w:" + word.lower()
-            for word in words
-            if len(word) > 1 or "\u4e00" <= word <= "\u9fff" or word.isdigit()
-        ]
-    )
-    feats.update(map("c:".__add__, _CJK_BIGRAM.findall(text)))  # the bigrams of each run of CJK, in text order
-    feats.update(map("u:".__add__, _CJK_CHAR.findall(text)))  # single characters: a typo spoils a bigram, not these
+    word_features = [
+        "<num>" if word.isdigit() else word.lower()
+        for word in words
+        if len(word) > 1 or "\u4e00" <= word <= "\u9fff" or word.isdigit()
+    ]
+    feats = {"bias"}
     live: set[str] = set()
     for cue in cues:
         scope = "neg" if cue.negated else "past" if cue.past else "hyp" if cue.hypothetical else "live"
@@ -68,4 +88,4 @@ def extract_features(
             feats.add("shape:greeting_only")
     length = len(text)
     feats.add("len:" + ("xs" if length <= 6 else "s" if length <= 15 else "m" if length <= 40 else "l"))
-    return feats
+    return Features(text, word_features, feats)

@@ -12,6 +12,8 @@ from typing import Final
 
 import numpy as np
 
+from nlu.features import Features
+
 _INTERCEPT_ROW: Final[int] = 0
 MODEL_PATH: Final[Path] = Path(__file__).parent / "data" / "model.json"
 """The artefact. Rebuilt from the corpus by `python -m nlu.train`; never edited by hand."""
@@ -45,6 +47,20 @@ class Models:
             for feature, row in field["weights"].items():
                 matrix[vocabulary[feature], columns] = row
         self.vocabulary = vocabulary
+        # The rows by kind, keyed without the kind's prefix, so a message's words, bigrams and characters are looked up
+        # as they stand. Only names `extract_features` can produce go in: a bigram or character key is Chinese, so a
+        # lookup of any other pair or character of the text finds nothing, as the regexes of `Features.names` skip it.
+        self._word_rows: dict[str, int] = {}
+        self._bigram_rows: dict[str, int] = {}
+        self._char_rows: dict[str, int] = {}
+        for feature, row in vocabulary.items():
+            kind, key = feature[:2], feature[2:]
+            if kind == "w:":
+                self._word_rows[key] = row
+            elif kind == "c:" and len(key) == 2 and _is_cjk(key):
+                self._bigram_rows[key] = row
+            elif kind == "u:" and len(key) == 1 and _is_cjk(key):
+                self._char_rows[key] = row
         self.intercept = np.concatenate([np.array(field["intercept"], dtype=float) for field in spec.values()])
         matrix[_INTERCEPT_ROW] = self.intercept
         self.matrix = matrix
@@ -69,6 +85,18 @@ class Models:
         rows.append(_INTERCEPT_ROW)
         return np.add.reduce(self.matrix.take(rows, axis=0), axis=0).tolist()
 
+    def message_scores(self, features: Features) -> list[float]:
+        """`scores(features.names())`, without building the names: each kind is looked up in its own rows."""
+        text = features.text
+        rows = set(map(self._bigram_rows.get, map(str.__add__, text, text[1:])))
+        rows.update(map(self._char_rows.get, text))
+        rows.update(map(self._word_rows.get, features.words))
+        rows.update(map(self.vocabulary.get, features.others))
+        rows.discard(None)
+        ordered = sorted(rows)  # the order `scores` adds them in
+        ordered.append(_INTERCEPT_ROW)
+        return np.add.reduce(self.matrix.take(ordered, axis=0), axis=0).tolist()
+
     def probabilities(self, field: str, scores: list[float], extra: Iterable[str] = ()) -> dict[str, float]:
         """Softmax over one field's classes, from `scores` plus any extra features for that field alone."""
         model = self.fields[field]
@@ -81,6 +109,10 @@ class Models:
         exps = [math.exp(v - top) for v in logits]
         total = sum(exps)
         return dict(zip(model.classes, [e / total for e in exps], strict=True))
+
+
+def _is_cjk(key: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in key)
 
 
 def type_features(type_: str, live_groups: Iterable[str]) -> list[str]:
