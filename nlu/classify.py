@@ -40,7 +40,7 @@ def _live_terms(analysis: Analysis) -> dict[str, list[str]]:
     """The terms of every cue group that speak of something happening now."""
     live: dict[str, list[str]] = {}
     for cue in analysis.cues:
-        if cue.live:
+        if not (cue.negated or cue.past or cue.hypothetical):  # CueMatch.live, without a property call a cue
             live.setdefault(cue.group, []).append(cue.term)
     return live
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -88,7 +89,7 @@ class Models:
     def message_scores(self, features: Features) -> list[float]:
         """`scores(features.names())`, without building the names: each kind is looked up in its own rows."""
         text = features.text
-        rows = set(map(self._bigram_rows.get, map(str.__add__, text, text[1:])))
+        rows = set(map(self._bigram_rows.get, map(operator.add, text, text[1:])))  # every pair of characters
         rows.update(map(self._char_rows.get, text))
         rows.update(map(self._word_rows.get, features.words))
         rows.update(map(self.vocabulary.get, features.others))
@@ -104,7 +105,7 @@ class Models:
         for feature in extra:
             weights = self._field_weights(field, feature)
             if weights is not None:
-                logits = [a + b for a, b in zip(logits, weights, strict=True)]
+                logits = list(map(operator.add, logits, weights))  # same length: the field's classes
         top = max(logits)
         exps = [math.exp(v - top) for v in logits]
         total = sum(exps)
