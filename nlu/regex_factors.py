@@ -22,7 +22,8 @@ Factors = frozenset[str]
 
 
 def required_factors(pattern: re.Pattern[str]) -> Factors | None:
-    """Non-empty strings one of which every match of `pattern` contains, or None when none can be told."""
+    """Non-empty strings one of which every match of `pattern` contains (none inside another), or None when none
+    can be told."""
     if pattern.flags & re.IGNORECASE:
         return None
     try:
@@ -100,7 +101,10 @@ def _required(items: Any) -> Factors | None:
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
             best = _better(best, _set(_required(av[2])))
     best = _better(best, run)
-    return frozenset(best) if best else None
+    if not best:
+        return None
+    # A string containing another factor adds nothing: 燃气报警器 always holds 燃气报警.
+    return frozenset(f for f in best if not any(g != f and g in f for g in best))
 
 
 def _set(factors: Factors | None) -> set[str] | None:

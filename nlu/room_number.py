@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Final
 
+from nlu.regex_factors import required_factors
+
 _B = r"(?P<b>\d{1,3}|[A-Za-z])"
 _U = r"(?P<u>\d{1,2})"
 _R = r"(?P<r>\d{3,4})"
@@ -41,6 +43,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # Rm 1802, Room 1203, Flat 502
     ("r", re.compile(r"(?<![A-Za-z])(?:[Rr]oom|R[Mm]|rm|[Ff]lat|[Aa]pt)\.?\s*#?\s*" + _R + _NOT_DIGIT_AFTER)),
 ]  # fmt: skip
+
+_GATED_PATTERNS: Final[tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]] = tuple(
+    (kind, pattern, tuple(sorted(required_factors(pattern) or ("",), key=len)))  # "" is in every text
+    for kind, pattern in _PATTERNS
+)
+"""The patterns with strings one of which each of their matches contains, shortest first."""
 
 _HAS_ROOM_DIGITS = re.compile(r"\d{3}")
 """Every room pattern needs a room part of 3-4 digits: a text without three digits in a row has no room."""
@@ -138,7 +146,12 @@ def find_rooms(text: str) -> list[RoomMention]:
     taken: list[tuple[int, int]] = []
     found: list[RoomMention] = []
     starts = [m.start() for m in _RUN_START.finditer(text)]
-    for kind, pattern in _PATTERNS:
+    for kind, pattern, factors in _GATED_PATTERNS:
+        for factor in factors:
+            if factor in text:
+                break
+        else:
+            continue  # none of the words every match holds (单元, 栋, 室 …): the pattern cannot match
         for match in _matches(pattern, text, starts):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
