@@ -1,9 +1,9 @@
 """Storage fixtures: a migrated database on SQLite (a real file) and on PostgreSQL, and a frozen clock.
 
 PostgreSQL comes from WUYE_TEST_POSTGRES_URL (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test).
-The session creates its own database `wuye_test_<pid>_<random>` on that server, migrates it once and truncates
-every table before each test; it is dropped at the end. Without the variable, or when the server does
-not answer, the postgres half of every test is skipped with the reason.
+The session creates its own database `wuye_test_<pid>_<random>` on that server, migrates it once and empties
+every table (and restarts every id sequence) before each test; it is dropped at the end. Without the variable,
+or when the server does not answer, the postgres half of every test is skipped with the reason.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.clock import FrozenClock
 from storage.db import Database, create_engine, create_sessionmaker
@@ -90,7 +91,26 @@ async def _drop_database(admin_url: str, name: str) -> None:
     await _admin(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-_TRUNCATE = "TRUNCATE " + ", ".join(t.name for t in metadata.sorted_tables) + " RESTART IDENTITY CASCADE"
+#: The append-only audit log (its triggers refuse DELETE) and the one table that points at it: truncated.
+_TRUNCATED = ("attachments", "ticket_events")
+#: Empties every table, children first, in one round trip. DELETE on the few rows a test leaves is far faster than
+#: TRUNCATE, which rewrites each table's files (0.1 s a test for all of them); the id sequences restart as
+#: TRUNCATE's RESTART IDENTITY did, so ids start at 1 on both backends.
+_EMPTY = f"TRUNCATE {', '.join(_TRUNCATED)};" + "".join(
+    f"DELETE FROM {table.name};" for table in reversed(metadata.sorted_tables) if table.name not in _TRUNCATED
+)
+_SEQUENCES = (
+    "SELECT quote_ident(sequence_schema) || '.' || quote_ident(sequence_name) FROM information_schema.sequences"
+)
+
+
+async def _empty_postgres(engine: AsyncEngine) -> None:
+    """Delete every row and restart every sequence (the asyncpg connection runs the statements as one script)."""
+    async with engine.begin() as connection:
+        sequences = (await connection.execute(text(_SEQUENCES))).scalars().all()
+        script = _EMPTY + "".join(f"ALTER SEQUENCE {name} RESTART;" for name in sequences)
+        raw = await connection.get_raw_connection()
+        await raw.driver_connection.execute(script)  # type: ignore[union-attr]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -108,8 +128,7 @@ async def db(
         url = postgres_server.url
     engine = create_engine(url)
     if request.param == "postgres":
-        async with engine.begin() as connection:
-            await connection.execute(text(_TRUNCATE))
+        await _empty_postgres(engine)
     database = Database(url=url, engine=engine, sessions=create_sessionmaker(engine))
     try:
         yield database
