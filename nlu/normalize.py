@@ -20,6 +20,8 @@ MAX_CHARS: Final[int] = 2000
 
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+_SURROGATE_OR_CONTROL = re.compile(_SURROGATES.pattern[:-1] + _CONTROL.pattern[1:])
+"""Either: a text with neither skips both substitutions (each copies the text)."""
 # Code point blocks where emoji live; a text without any skips the emoji library entirely.
 _MAYBE_EMOJI = re.compile(
     "[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2190-\u21ff\u2300-\u27bf\u2934\u2935\u2b00-\u2bff"
@@ -28,12 +30,12 @@ _MAYBE_EMOJI = re.compile(
 _SPACES = re.compile(r"\s+")
 _REPEATED_PUNCT = re.compile(r"([!?,.;~。，！？、…])\1+")
 _EXCLAIM_RUN = re.compile(r"[!！]{2,}|[?？]{2,}")
-_EXCLAIM_CHARS: Final[frozenset[str]] = frozenset("!！?？")
+_EXCLAIM_CHAR = re.compile(r"[!！?？]")
 # Voice-input fillers. Only removed where they stand as fillers: at a pause or before more speech.
 _FILLERS = re.compile(r"(?:那个|就是说|然后呢|嗯+|呃+|额+|啊+|哎呀|那啥|这个这个|(?<![^\s,，。])就是(?=[\s,，。]))")
 _FILLER_HEADS: Final[tuple[str, ...]] = ("那个", "就是", "然后呢", "嗯", "呃", "额", "啊", "哎呀", "那啥", "这个这个")
 """Every filler match starts with one of these: a text containing none has no filler (checked before the regex)."""
-_FILLER_FIRST_CHARS: Final[frozenset[str]] = frozenset(head[0] for head in _FILLER_HEADS)
+_FILLER_FIRST_CHAR = re.compile("[" + "".join(sorted({head[0] for head in _FILLER_HEADS})) + "]")
 _FILLER_KEEP_BEFORE = re.compile(r"[的是]$")
 
 
@@ -85,7 +87,7 @@ def _emoji_names(text: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _drop_fillers(text: str) -> str:
-    if _FILLER_FIRST_CHARS.isdisjoint(text) or not any(head in text for head in _FILLER_HEADS):
+    if not _FILLER_FIRST_CHAR.search(text) or not any(head in text for head in _FILLER_HEADS):
         return text
 
     def repl(match: re.Match[str]) -> str:
@@ -101,12 +103,13 @@ def normalize(text: str) -> Normalized:
     truncated = len(text) > MAX_CHARS
     if truncated:
         text = text[:MAX_CHARS]
-    text = _SURROGATES.sub("", text)
-    text = _CONTROL.sub(" ", text)
+    if _SURROGATE_OR_CONTROL.search(text):
+        text = _SURROGATES.sub("", text)
+        text = _CONTROL.sub(" ", text)
     text = unicodedata.normalize("NFKC", text)
     text, traditional = to_simplified(text)
     text, emojis = _emoji_names(text)
-    exclamations = 0 if _EXCLAIM_CHARS.isdisjoint(text) else len(_EXCLAIM_RUN.findall(text))
+    exclamations = len(_EXCLAIM_RUN.findall(text)) if _EXCLAIM_CHAR.search(text) else 0
     if _REPEATED_PUNCT.search(text):  # sub with a group reference costs a call into Python even when nothing matches
         text = _REPEATED_PUNCT.sub(r"\1", text)
     text = _drop_fillers(text)
