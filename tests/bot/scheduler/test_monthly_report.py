@@ -48,13 +48,14 @@ async def test_last_months_summary_reaches_the_managers_group_once_a_month(
     clock.set(local(23, 10, 0))
     for _ in range(3):
         await close(db, clock, estate, kind="repair")
-    await driver.until(datetime(2026, 12, 1, 8, 59, tzinfo=SHANGHAI))
+    await driver.run()  # the report is planned on the 23rd; the weeks up to it only hold other kinds' jobs
+    await driver.jump(datetime(2026, 12, 1, 8, 59, tzinfo=SHANGHAI))
     assert await outbox(db, kind="monthly_report") == []
     await driver.until(datetime(2026, 12, 1, 9, 1, tzinfo=SHANGHAI))
     [sent] = await outbox(db, kind="monthly_report")
     assert sent.recipient == "g-management"
     assert "2026-11" in sent.payload["text"] and "3" in sent.payload["text"]
-    await driver.until(datetime(2026, 12, 31, 23, 0, tzinfo=SHANGHAI))
+    await driver.jump(datetime(2026, 12, 31, 23, 0, tzinfo=SHANGHAI))  # a report re-planned any earlier is due here
     assert len(await outbox(db, kind="monthly_report")) == 1
     await driver.until(datetime(2027, 1, 1, 9, 1, tzinfo=SHANGHAI))
     reports = await outbox(db, kind="monthly_report")
