@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ from tests.channels.drivers import (
     WeComDriver,
 )
 from tests.storage.conftest import START, sqlite_template
-from tests.telegram.conftest import TOKEN
+from tests.telegram.conftest import TOKEN, close_fake
 from tests.wecom.conftest import ENGINEERING_GROUP, TECHNICIAN
 from tests.wecom.fake_wecom import FakeWeCom
 
@@ -118,7 +119,7 @@ async def resident(tmp_path: Path, db: Database, channel: str, clock: FrozenCloc
         fake_telegram = FakeBotApi(TOKEN)
         await fake_telegram.start()
         driver = TelegramDriver(tmp_path, db, clock, fake_telegram)
-        close = fake_telegram.close
+        close = partial(close_fake, fake_telegram)
     else:
         fake_wecom = FakeWeCom()
         await fake_wecom.start()
