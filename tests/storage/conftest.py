@@ -31,6 +31,10 @@ POSTGRES_URL_ENV = "WUYE_TEST_POSTGRES_URL"
 START = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+#: For tests whose outcome does not depend on the database (request handling, wording, a channel's protocol, drawing):
+#: the SQL they go through is proven on both backends by the storage tests and the tests left on BACKENDS, so their
+#: PostgreSQL half would only double the time. Use as a module's `pytestmark` or on one test.
+SQLITE_ONLY = pytest.mark.parametrize("db", ["sqlite"], indirect=True)
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,11 @@ from sqlalchemy import select
 from bot.telegram import SECRET_HEADER, WEBHOOK_PATH
 from bot.telegram.fake_api import FakeBotApi
 from storage.groups.models import StaffGroup
+from tests.storage.conftest import SQLITE_ONLY
 from tests.telegram.conftest import PLUMBING_GROUP, Person, Service, until
+
+#: Telegram's protocol does not depend on the database; the outage test below also runs on PostgreSQL, where the
+#: outbox's per-chat order and retries are queries of their own.
 
 
 async def all_sent(service: Service) -> bool:
@@ -24,6 +28,7 @@ async def in_written_order(service: Service, fake: FakeBotApi, chat_id: int) -> 
     assert fake.texts(chat_id) == written
 
 
+@SQLITE_ONLY
 async def test_the_webhook_takes_updates_only_with_the_secret(webhook_service: Service, fake: FakeBotApi) -> None:
     resident = Person(fake, 5003, "赵阿姨")
     update = fake.user_message(resident.chat_id, resident.user, text="你好")
@@ -40,6 +45,7 @@ async def test_the_webhook_takes_updates_only_with_the_secret(webhook_service: S
     assert "keyboard" in fake.keyboards[str(resident.chat_id)]  # the persistent menu came with the answer
 
 
+@SQLITE_ONLY
 async def test_flood_control_is_waited_out_and_not_counted_as_a_failed_try(service: Service, fake: FakeBotApi) -> None:
     fake.flood("sendMessage", times=1, retry_after=1)
     resident = Person(fake, 5004, "钱先生")
@@ -51,7 +57,11 @@ async def test_flood_control_is_waited_out_and_not_counted_as_a_failed_try(servi
     assert not fake.violations
 
 
-@pytest.mark.parametrize("outage", ["502", "refuse"])
+@pytest.mark.parametrize(
+    ("db", "outage"),
+    [("sqlite", "502"), ("sqlite", "refuse"), pytest.param("postgres", "refuse", marks=pytest.mark.postgres)],
+    indirect=["db"],
+)
 async def test_a_ten_minute_outage_loses_nothing_and_keeps_each_chats_order(
     webhook_service: Service, fake: FakeBotApi, outage: str
 ) -> None:
@@ -82,6 +92,7 @@ async def _tried(service: Service) -> bool:
     return bool(rows) and any(row.last_error for row in rows)
 
 
+@SQLITE_ONLY
 async def test_refused_connections_hold_updates_and_replies_until_telegram_is_back(
     service: Service, fake: FakeBotApi
 ) -> None:
@@ -106,6 +117,7 @@ async def _group_chat(service: Service) -> str:
         return chat_id
 
 
+@SQLITE_ONLY
 async def test_a_group_upgraded_to_a_supergroup_keeps_getting_its_cards(service: Service, fake: FakeBotApi) -> None:
     # Telegram upgrades the plumbing group: calls to the old id now fail with migrate_to_chat_id.
     supergroup = -1009001
@@ -129,6 +141,7 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_getting_its_cards(service:
     await resident.wait_for("接单")
 
 
+@SQLITE_ONLY
 async def test_the_migration_notice_in_the_old_group_moves_the_registration(service: Service, fake: FakeBotApi) -> None:
     supergroup = -1009002
     notice = fake.update(
@@ -148,6 +161,7 @@ async def _moved(service: Service, chat_id: int) -> bool:
     return await _group_chat(service) == str(chat_id)
 
 
+@SQLITE_ONLY
 async def test_a_polled_update_whose_handling_fails_is_polled_again_not_skipped(
     service: Service, fake: FakeBotApi, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -171,6 +185,7 @@ async def test_a_polled_update_whose_handling_fails_is_polled_again_not_skipped(
     assert failures and await service.inbound() == 1
 
 
+@SQLITE_ONLY
 async def test_an_update_that_always_fails_is_given_up_and_the_chat_goes_on(
     service: Service, fake: FakeBotApi, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,9 +9,11 @@ from sqlalchemy import select
 from bot.telegram.fake_api import FakeBotApi
 from storage.attachments.models import Attachment
 from storage.tickets.models import Ticket
+from tests.storage.conftest import SQLITE_ONLY
 from tests.telegram.conftest import PLUMBING_GROUP, PNG, PNG_AFTER, Person, Service, until
 
 
+@SQLITE_ONLY  # the conversation and the card are database-neutral; the repeats below run on both
 async def test_a_leak_from_report_to_closed_ticket(service: Service, fake: FakeBotApi) -> None:
     resident = Person(fake, 5001, "王女士")
     plumber = Person(fake, 7001, "plumber", chat_id=PLUMBING_GROUP)

@@ -11,7 +11,7 @@ from storage.db import Database
 from storage.groups.service import group_by_chat
 from storage.staff.service import find_staff_by_identity
 from tests.bot.test_cli_db import wuye
-from tests.storage.conftest import START
+from tests.storage.conftest import SQLITE_ONLY, START
 from tests.telegram.conftest import TOKEN, Estate, Person, Service, until
 
 
@@ -24,6 +24,7 @@ def test_a_link_code_is_signed_expires_and_names_its_staff() -> None:
     assert check_code(key, code.replace("12-", "13-", 1), now=START) is None  # a forged staff id
 
 
+@SQLITE_ONLY  # the registration's rules run on both in tests/storage/staff/test_service.py
 async def test_groups_link_and_list(db: Database, estate: Estate, capsys) -> None:  # type: ignore[no-untyped-def]
     link = ("groups", "--url", db.url, "link", "--community", "demo", "--department", "security")
     assert await wuye(*link, "--chat-id", "-1009", "--title", "保安群") == 0
@@ -78,6 +79,7 @@ async def test_link_code_then_slash_link_ties_the_account_once(
         assert await find_staff_by_identity(session, channel="telegram", external_id="7101") is None
 
 
+@SQLITE_ONLY  # the registration's rules run on both in tests/storage/staff/test_service.py
 async def test_the_bot_joins_a_group_and_a_supervisor_binds_it(service: Service, fake: FakeBotApi) -> None:
     group = -1002
     supervisor = Person(fake, 7002, "supervisor", chat_id=group)

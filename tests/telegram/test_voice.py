@@ -17,7 +17,10 @@ from storage.db import Database
 from storage.residents.service import ProfileUpdate, bind_room, get_or_create_resident, update_profile
 from storage.tickets.models import Ticket
 from tests.asr_fixtures import AISHELL_TEXT, aishell, transcriber, vosk_engine
+from tests.storage.conftest import SQLITE_ONLY
 from tests.telegram.conftest import Estate, Person, RunningClock, Service, start_service, until
+
+pytestmark = SQLITE_ONLY  # download, recognition and read-back do not depend on the database
 
 __all__ = ["transcriber", "vosk_engine"]
 
