@@ -14,6 +14,11 @@ from storage.tickets import Actor, accept_ticket, assign_ticket, create_ticket, 
 from storage.tickets.models import Ticket
 from tests.bot.console.test_queue import _other_community_ticket
 from tests.bot.console.test_tickets import _state
+from tests.storage.conftest import SQLITE_ONLY
+
+#: The form and its refusals; the answer's effect on the deadline is proven on both backends in
+#: tests/bot/scheduler/test_complaint_reports.py.
+pytestmark = SQLITE_ONLY
 
 CHAT = "answer-test-chat"
 

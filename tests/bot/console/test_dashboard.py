@@ -20,7 +20,12 @@ from storage.communities.models import Community
 from storage.reports import monthly_report, report_rows
 from storage.staff.auth import set_password
 from tests.bot.console.conftest import PASSWORD, Browser, Site
+from tests.factories import make_community, make_staff
+from tests.storage.conftest import SQLITE_ONLY
 from tests.storage.reports.seed import seed_month
+
+#: Pages and charts of a report whose figures tests/storage/reports proves on both backends.
+pytestmark = SQLITE_ONLY
 
 OpenBrowser = Callable[[], Awaitable[Browser]]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -34,6 +39,17 @@ async def seeded(site: Site) -> Community:
         await set_password(session, staff_id=month.supervisor.id, login="boss", password=PASSWORD, now=site.clock.now())
         await session.commit()
         return month.community
+
+
+@pytest.fixture
+async def other(site: Site) -> Community:
+    """A second community, without tickets, whose supervisor signs in as `boss`: enough for refusals and an empty
+    month (seeding a month of work costs 2-4 s)."""
+    async with site.sessions() as session, session.begin():
+        community = await make_community(session, site.clock.now(), code="other")
+        boss = await make_staff(session, community, site.clock.now(), role="supervisor", department="service_centre")
+        await set_password(session, staff_id=boss.id, login="boss", password=PASSWORD, now=site.clock.now())
+        return community
 
 
 def _text(html: str) -> str:
@@ -107,23 +123,23 @@ async def test_the_current_month_in_the_community_time_zone_is_the_default(brows
     assert "演示小区" in html
 
 
-async def test_an_empty_month_says_no_data_and_still_draws_every_chart(browser: OpenBrowser, seeded: Community) -> None:
+async def test_an_empty_month_says_no_data_and_still_draws_every_chart(browser: OpenBrowser, other: Community) -> None:
     boss = await (await browser()).signed_in("boss")
-    response, html = await boss.get(f"/console/dashboard?community={seeded.id}&month=2026-07")
+    response, html = await boss.get(f"/console/dashboard?community={other.id}&month=2026-07")
     assert response.status == 200
     assert "暂无" in _text(html) and "2026年7月" in _text(html)
     assert _selected(html, "month") == "2026-07"  # a month outside the list is added to it
     assert re.findall(r'<img src="', html) == []  # no empty axes: each chart's place says 暂无数据
     assert _text(html).count("暂无数据") == len(CHART_NAMES)
     for name in CHART_NAMES:  # the images themselves still draw, for whoever opens one directly
-        await _png(boss, f"/console/dashboard/charts/{name}.png?community={seeded.id}&month=2026-07")
+        await _png(boss, f"/console/dashboard/charts/{name}.png?community={other.id}&month=2026-07")
 
 
-async def test_another_communitys_figures_are_refused(browser: OpenBrowser, seeded: Community) -> None:
+async def test_another_communitys_figures_are_refused(browser: OpenBrowser, other: Community) -> None:
     agent = await (await browser()).signed_in("agent")  # the demo community's service agent
-    response, html = await agent.get(f"/console/dashboard?community={seeded.id}&month=2026-10")
+    response, html = await agent.get(f"/console/dashboard?community={other.id}&month=2026-10")
     assert response.status == 404 and "没有查看它的权限" in html
-    async with agent.http.get(f"/console/dashboard/charts/feedback.png?community={seeded.id}&month=2026-10") as chart:
+    async with agent.http.get(f"/console/dashboard/charts/feedback.png?community={other.id}&month=2026-10") as chart:
         assert chart.status == 404 and chart.content_type != "image/png"
     boss = await (await browser()).signed_in("boss")
     for path in (
@@ -133,21 +149,21 @@ async def test_another_communitys_figures_are_refused(browser: OpenBrowser, seed
         assert (await boss.get(path))[0].status == 404
 
 
-async def test_bad_input_is_refused_plainly(browser: OpenBrowser, seeded: Community) -> None:
+async def test_bad_input_is_refused_plainly(browser: OpenBrowser, other: Community) -> None:
     boss = await (await browser()).signed_in("boss")
-    response, html = await boss.get(f"/console/dashboard?community={seeded.id}&month=2026-13")
+    response, html = await boss.get(f"/console/dashboard?community={other.id}&month=2026-13")
     assert response.status == 400 and "月份格式不对" in html
-    async with boss.http.get(f"/console/dashboard/charts/secret.png?community={seeded.id}") as chart:
+    async with boss.http.get(f"/console/dashboard/charts/secret.png?community={other.id}") as chart:
         assert chart.status == 404
     async with boss.http.get("/console/dashboard/charts/feedback.png?month=10-2026") as chart:
         assert chart.status == 400
 
 
-async def test_signing_in_is_required(browser: OpenBrowser, seeded: Community) -> None:
+async def test_signing_in_is_required(browser: OpenBrowser, other: Community) -> None:
     stranger = await browser()
     response, _ = await stranger.get("/console/dashboard")
     assert response.status in (302, 303) and response.headers["Location"].startswith("/console/login")
     async with stranger.http.get(
-        f"/console/dashboard/charts/feedback.png?community={seeded.id}", allow_redirects=False
+        f"/console/dashboard/charts/feedback.png?community={other.id}", allow_redirects=False
     ) as chart:
         assert chart.status in (302, 303, 401) and chart.content_type != "image/png"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.console import COOKIE_NAME
@@ -13,9 +12,11 @@ from bot.webchat import COOKIE_NAME as CHAT_COOKIE
 from storage.staff.models import LoginAttempt, StaffSession
 from tests.bot.console.conftest import PASSWORD, Browser, serving
 from tests.bot.webchat.conftest import browsers
+from tests.storage.conftest import SQLITE_ONLY
 
-#: Many sign-ins (argon2 on purpose) and server starts, no SQL of their own: run on SQLite only to keep time down.
-sqlite_only = pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+#: Request handling, cookies and CSRF: the hashes, sessions and failure counts they store and query are proven on both
+#: backends by tests/storage/staff/test_auth.py.
+pytestmark = SQLITE_ONLY
 
 
 async def _count(site, model, *where) -> int:
@@ -80,7 +81,6 @@ async def test_too_many_wrong_passwords_lock_that_login_only_then_it_is_allowed_
     assert await _count(site, StaffSession) == 2
 
 
-@sqlite_only  # database-neutral request handling; the counting query runs on both in the test above
 async def test_an_abusive_address_is_locked_for_every_login_even_with_the_right_password(site) -> None:
     threshold = 8  # a small address threshold keeps the test short (each wrong password costs an argon2 check)
     async with serving(site, console_max_address_failures=threshold) as server, browsers(server, Browser) as browser:
@@ -101,7 +101,6 @@ async def test_an_abusive_address_is_locked_for_every_login_even_with_the_right_
         assert (await late.login("supervisor", PASSWORD))[0].status == 303
 
 
-@sqlite_only  # database-neutral request handling; the counting query runs on both in the test above
 async def test_behind_a_trusted_proxy_the_clients_own_address_is_counted(site) -> None:
     """Behind a reverse proxy every connection comes from the proxy; X-Forwarded-For from it names the client, and
     the same header from anyone else is ignored (a client cannot dodge the limit by inventing addresses)."""
@@ -179,7 +178,6 @@ async def _cookie_flags(server, headers: dict[str, str]) -> dict[str, bool]:
     }
 
 
-@sqlite_only  # database-neutral request handling; the counting query runs on both in the test above
 async def test_the_secure_flag_follows_the_setting_and_only_a_trusted_proxys_https(site) -> None:
     https = {"X-Forwarded-Proto": "https"}
     cases = [

@@ -11,6 +11,9 @@ from storage.attachments import FileStore
 from storage.attachments.service import add_attachment
 from tests.asr_fixtures import AISHELL, aishell
 from tests.bot.console.test_queue import _open
+from tests.storage.conftest import SQLITE_ONLY
+
+pytestmark = SQLITE_ONLY  # transcoding and caching a file: nothing database-specific
 
 
 async def _voice_ticket(site, data: bytes) -> tuple[int, int]:

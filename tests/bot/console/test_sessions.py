@@ -8,6 +8,10 @@ from sqlalchemy import func, select
 
 from bot.console import COOKIE_NAME
 from storage.staff.models import StaffSession
+from tests.storage.conftest import SQLITE_ONLY
+
+#: Cookies over HTTP; the session rows' expiry and revocation are proven on both backends in tests/storage/staff.
+pytestmark = SQLITE_ONLY
 
 
 async def _count(site, model, *where) -> int:
