@@ -10,7 +10,11 @@ from PIL import Image
 from storage.reports import monthly_report
 from tests.bot._storage_fixtures import clock, db, postgres_server, sqlite_template  # noqa: F401
 from tests.bot.test_cli_db import wuye
+from tests.storage.conftest import SQLITE_ONLY
 from tests.storage.reports.seed import REPORT_NOW, seed_month
+
+#: The command's output and files; the figures are proven on both backends in tests/storage/reports.
+pytestmark = SQLITE_ONLY
 
 AS_OF = "2026-11-05T10:00+08:00"
 

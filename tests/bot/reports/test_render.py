@@ -24,7 +24,11 @@ from bot.reports import (
 )
 from storage.reports import monthly_report, quarterly_complaints, report_rows
 from tests.bot._storage_fixtures import clock, db, postgres_server, sqlite_template  # noqa: F401
+from tests.storage.conftest import SQLITE_ONLY
 from tests.storage.reports.seed import REPORT_NOW, seed_month
+
+#: Drawing and formatting a report; its figures are proven on both backends in tests/storage/reports.
+pytestmark = SQLITE_ONLY
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CHARTS = (feedback_pie, satisfaction_trend, category_bar, deadline_bar)
