@@ -82,7 +82,8 @@ async def test_engine_off_and_missing_model_say_so(tmp_path) -> None:  # type: i
 
 
 async def test_concurrent_voice_notes_share_one_bounded_pool(transcriber: Transcriber) -> None:
-    results = await asyncio.gather(*(transcriber.transcribe(aishell(f)) for f in ("wav", "ogg", "amr", "wav", "ogg")))
+    # Two at once is concurrency enough (each recognition is ~2 s; every format is heard on its own above).
+    results = await asyncio.gather(*(transcriber.transcribe(aishell(f)) for f in ("ogg", "amr")))
     assert {r.text for r in results} == {AISHELL_TEXT}
     assert transcriber._pool._max_workers == 1
 
