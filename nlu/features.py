@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from nlu.lexicon import CueMatch
@@ -24,18 +24,28 @@ class Features:
     """
 
     text: str
-    words: list[str]
-    """Word features without their `w:` prefix: `<num>` for digits, the word in lower case otherwise."""
+    words: Sequence[str]
+    """The message's words as segmented: see `word_features`."""
     others: set[str]
     """Cues with their scope, emoji, shape, pairs, length and `bias`, by their full names."""
 
     def names(self) -> set[str]:
         """Every feature by name."""
         names = set(self.others)
-        names.update(map("w:".__add__, self.words))
+        names.update(map("w:".__add__, word_features(self.words)))
         names.update(map("c:".__add__, _CJK_BIGRAM.findall(self.text)))  # the bigrams of each run of CJK
         names.update(map("u:".__add__, _CJK_CHAR.findall(self.text)))  # a typo spoils a bigram, not these
         return names
+
+
+def word_features(words: Iterable[str]) -> list[str]:
+    """The word features without their `w:` prefix: digits all as one feature (`<num>`), words of two or more
+    characters and single Chinese characters in lower case."""
+    return [
+        "<num>" if word.isdigit() else word.lower()
+        for word in words
+        if len(word) > 1 or "\u4e00" <= word <= "\u9fff" or word.isdigit()
+    ]
 
 
 def extract_features(
@@ -50,12 +60,6 @@ def extract_features(
 ) -> Features:
     """Binary features: words, Chinese characters and character bigrams (robust to typos), cues with their scope,
     and shape."""
-    # Words: digits all as one feature, words of two or more characters, and single CJK characters.
-    word_features = [
-        "<num>" if word.isdigit() else word.lower()
-        for word in words
-        if len(word) > 1 or "\u4e00" <= word <= "\u9fff" or word.isdigit()
-    ]
     feats = {"bias"}
     live: set[str] = set()
     for cue in cues:
@@ -88,4 +92,4 @@ def extract_features(
             feats.add("shape:greeting_only")
     length = len(text)
     feats.add("len:" + ("xs" if length <= 6 else "s" if length <= 15 else "m" if length <= 40 else "l"))
-    return Features(text, word_features, feats)
+    return Features(text, words, feats)

@@ -16,6 +16,10 @@ import numpy as np
 from nlu.features import Features
 
 _INTERCEPT_ROW: Final[int] = 0
+_TYPE_PREFIX: Final[str] = "type:"
+"""Every feature of `type_features` starts so, and no message feature does."""
+_LONG_LOWER_CASE_OF_A_CHARACTER: Final[frozenset[str]] = frozenset({"\u0130".lower()})
+"""Lower cases of more than one character of a single character (İ, alone in Unicode; a test checks)."""
 MODEL_PATH: Final[Path] = Path(__file__).parent / "data" / "model.json"
 """The artefact. Rebuilt from the corpus by `python -m nlu.train`; never edited by hand."""
 
@@ -56,16 +60,26 @@ class Models:
         self._char_rows: dict[str, int] = {}
         for feature, row in vocabulary.items():
             kind, key = feature[:2], feature[2:]
-            if kind == "w:":
+            if kind == "w:" and key not in _LONG_LOWER_CASE_OF_A_CHARACTER:
                 self._word_rows[key] = row
             elif kind == "c:" and len(key) == 2 and _is_cjk(key):
                 self._bigram_rows[key] = row
             elif kind == "u:" and len(key) == 1 and _is_cjk(key):
                 self._char_rows[key] = row
+        self._number_row = self._word_rows.get("<num>")
         self.intercept = np.concatenate([np.array(field["intercept"], dtype=float) for field in spec.values()])
         matrix[_INTERCEPT_ROW] = self.intercept
         self.matrix = matrix
         self._field_rows: dict[tuple[str, str], list[float]] = {}
+        # The type-conditioned features (type_features) of each field, ready: they are the extras of every message.
+        self._type_rows: dict[str, dict[str, list[float]]] = {
+            name: {
+                feature: matrix[row, model.columns].tolist()
+                for feature, row in vocabulary.items()
+                if feature.startswith(_TYPE_PREFIX)
+            }
+            for name, model in self.fields.items()
+        }
 
     def _field_weights(self, field: str, feature: str) -> list[float] | None:
         """One known feature's weights for one field's classes, None if unknown. Kept: the extras are a handful."""
@@ -91,7 +105,13 @@ class Models:
         text = features.text
         rows = set(map(self._bigram_rows.get, map(operator.add, text, text[1:])))  # every pair of characters
         rows.update(map(self._char_rows.get, text))
-        rows.update(map(self._word_rows.get, features.words))
+        # The words as `word_features` makes them, without a Python step a word: every word in lower case, a digit
+        # word as <num>. The lower case of a digit word or of a single character other than a Chinese one is no key
+        # (the keys are <num>, single Chinese characters and longer words); _word_rows leaves out the one two-letter
+        # lower case of a single character (İ → i̇).
+        rows.update(map(self._word_rows.get, map(str.lower, features.words)))
+        if self._number_row is not None and any(map(str.isdigit, features.words)):
+            rows.add(self._number_row)
         rows.update(map(self.vocabulary.get, features.others))
         rows.discard(None)
         ordered = sorted(rows)  # the order `scores` adds them in
@@ -102,8 +122,11 @@ class Models:
         """Softmax over one field's classes, from `scores` plus any extra features for that field alone."""
         model = self.fields[field]
         logits = scores[model.columns]
+        type_rows = self._type_rows[field]
         for feature in extra:
-            weights = self._field_weights(field, feature)
+            weights = type_rows.get(feature)
+            if weights is None and not feature.startswith(_TYPE_PREFIX):
+                weights = self._field_weights(field, feature)
             if weights is not None:
                 logits = list(map(operator.add, logits, weights))  # same length: the field's classes
         top = max(logits)
@@ -119,7 +142,7 @@ def _is_cjk(key: str) -> bool:
 def type_features(type_: str, live_groups: Iterable[str]) -> list[str]:
     """The features a type-conditioned field reads besides the message's own: the type, and the type with each
     cue group that speaks of now (a fee word in a complaint is a billing dispute, in an inquiry a question)."""
-    return ["type:" + type_] + [f"type:{type_}|cue:{group}:live" for group in live_groups]
+    return [_TYPE_PREFIX + type_] + [f"{_TYPE_PREFIX}{type_}|cue:{group}:live" for group in live_groups]
 
 
 def load_models(path: Path = MODEL_PATH) -> Models:

@@ -20,3 +20,14 @@ from nlu.model import models
 def test_scores_by_kind_equal_scores_by_name(text: str) -> None:
     analysis = analyse(text)
     assert models().message_scores(analysis.feature_kinds) == models().scores(analysis.features)
+
+
+def test_only_one_character_has_a_longer_lower_case() -> None:
+    """Models.message_scores relies on it to look words up in lower case without a Python step a word."""
+    assert [c for c in map(chr, range(0x110000)) if len(c.lower()) != 1] == ["\u0130"]
+
+
+@pytest.mark.parametrize("text", ["İ 漏水", "ABC 漏水 123 ５号", "WiFi 没信号 2 3 a B"])
+def test_scores_by_kind_with_odd_words(text: str) -> None:
+    analysis = analyse(text)
+    assert models().message_scores(analysis.feature_kinds) == models().scores(analysis.features)
