@@ -144,6 +144,8 @@ def fix_typos(text: str) -> str:
     return lex.typos.sub(lambda m: lex.typo_map[m.group()], text)
 
 
+_new_cue = tuple.__new__
+"""CueMatch's constructor without its Python-level __new__ (a cue is made for every hit)."""
 _CLAUSE_BREAK = re.compile(r"[,.;!?，。；！？\n]")
 
 
@@ -156,10 +158,11 @@ def _clause_bounds(breaks: list[int], length: int, start: int, end: int) -> tupl
     return left, right
 
 
-def _scan(lex: Lexicon, text: str) -> tuple[list[tuple[str, tuple[int, int], str]], list[int]]:
+def _scan(lex: Lexicon, text: str) -> tuple[list[tuple[str, tuple[int, int], str, tuple[int, int]]], list[int]]:
     """Every literal term at every position, overlaps included (门锁不上: 门锁 and 锁不上), less any term inside a
-    longer term of the same group (it adds nothing: 门锁不上 already says 锁不上 for `urgent`); and the indices of
-    the cue regexes that may match (their factors occur, or they have none), in lexicon order."""
+    longer term of the same group (it adds nothing: 门锁不上 already says 锁不上 for `urgent`), as (group, span,
+    term, span scoped); and the indices of the cue regexes that may match (their factors occur, or they have none),
+    in lexicon order."""
     occurrences = []
     gated: set[int] = set()
     if text:
@@ -171,15 +174,16 @@ def _scan(lex: Lexicon, text: str) -> tuple[list[tuple[str, tuple[int, int], str
     # By start, the longest first at each start: a term lies inside an earlier hit of its group exactly when that
     # group's hits already reach its end.
     occurrences.sort()
-    found: list[tuple[str, tuple[int, int], str]] = []
+    found: list[tuple[str, tuple[int, int], str, tuple[int, int]]] = []
     reach: dict[str, int] = {}
     for start, _, key in occurrences:
         end = start + key.length
+        span = (start, end)
         for group in key.groups:
             if reach.get(group, -1) >= end:
                 continue
             reach[group] = end
-            found.append((group, (start, end), key.term))
+            found.append((group, span, key.term, span))
     gated.update(lex.ungated)
     return found, sorted(gated)
 
@@ -191,8 +195,7 @@ def find_cues(text: str) -> list[CueMatch]:
     不是很急 holds 很急, which its own 不是 negates).
     """
     lex = lexicon()
-    literal_hits, candidates = _scan(lex, text)
-    hits = [(group, span, term, span) for group, span, term in literal_hits]
+    hits, candidates = _scan(lex, text)
     # search() first: most patterns find nothing, and a finditer costs several times a search to set up
     hits += [
         (group, m.span(), m.group(), m.span("cue") if "cue" in pattern.groupindex else m.span())
@@ -220,5 +223,5 @@ def find_cues(text: str) -> list[CueMatch]:
                 hypothetical = hypothetical_in[left, right] = bool(lex.hypothetical.search(text, left, right))
             hypothetical = hypothetical or bool(lex.feared.search(before))
             scope = scopes[anchor] = (negated, past, hypothetical)
-        found.append(CueMatch(group, term, *span, *scope))
+        found.append(_new_cue(CueMatch, (group, term, *span, *scope)))
     return found

@@ -10,7 +10,7 @@ from nlu.lexicon import _scan, find_cues, lexicon
 from nlu.regex_factors import required_factors
 
 
-def _every_occurrence(text: str) -> list[tuple[str, tuple[int, int], str]]:
+def _every_occurrence(text: str) -> list[tuple[str, tuple[int, int], str, tuple[int, int]]]:
     """The reference: every term at every start, longest first, less terms inside a same-group hit."""
     groups = lexicon().literal_groups
     found, reach = [], {}
@@ -19,7 +19,7 @@ def _every_occurrence(text: str) -> list[tuple[str, tuple[int, int], str]]:
             for group in groups.get(text[start:end], ()):
                 if reach.get(group, -1) < end:
                     reach[group] = end
-                    found.append((group, (start, end), text[start:end]))
+                    found.append((group, (start, end), text[start:end], (start, end)))
     return found
 
 
@@ -34,8 +34,8 @@ def test_the_scan_finds_every_literal_occurrence_overlaps_included() -> None:
 
 def test_the_scan_keeps_a_term_inside_a_longer_term_of_another_group_only() -> None:
     hits = _scan(lexicon(), "门锁不上")[0]
-    assert {term for _, _, term in hits} >= {"门锁不上", "门锁"}
-    assert all(group != "urgent" or span == (0, 4) for group, span, _ in hits)
+    assert {term for _, _, term, _ in hits} >= {"门锁不上", "门锁"}
+    assert all(group != "urgent" or span == (0, 4) for group, span, _, _ in hits)
 
 
 def test_a_term_in_two_groups_is_one_hit_per_group_with_the_same_scope() -> None:
