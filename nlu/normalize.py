@@ -67,6 +67,59 @@ def _traditional_chars() -> frozenset[str]:
     return frozenset(chars)
 
 
+_NFKC_RANGES: Final[tuple[tuple[int, int], ...]] = (
+    (0x09, 0x0D), (0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x3000, 0x303F), (0xFF01, 0xFF60)
+)  # fmt: skip
+"""ASCII, Latin-1, general and CJK punctuation and full-width ASCII: what residents type besides Chinese."""
+_CJK_IDEOGRAPHS: Final[str] = "\u4e00-\u9fff"
+"""NFKC leaves each as it is and none combines (a test checks all): in the class without being looked at."""
+
+
+@cache
+def _nfkc_by_character() -> tuple[re.Pattern[str], dict[int, str]]:
+    """A regex finding any character outside `_NFKC_RANGES` and the CJK ideographs or whose NFKC form holds a
+    combining mark, and the NFKC form of each other character that changes.
+
+    A text of such characters only is NFKC-normalised character by character: none of them, nor anything in
+    their forms, combines with a neighbour (no combining marks, no Hangul jamo, no kana voicing marks), so the
+    composition step has nothing to join (a test checks every pair).
+    """
+    simple: list[str] = []
+    table: dict[int, str] = {}
+    for first, last in _NFKC_RANGES:
+        for code in range(first, last + 1):
+            char = chr(code)
+            form = unicodedata.normalize("NFKC", char)
+            if unicodedata.combining(char) or any(map(unicodedata.combining, form)):
+                continue
+            simple.append(char)
+            if form != char:
+                table[code] = form
+    return re.compile("[^" + "".join(_ranges(simple)) + _CJK_IDEOGRAPHS + "]"), table
+
+
+def _ranges(chars: list[str]) -> list[str]:
+    """A character class body for the (sorted) characters, as escaped ranges."""
+    parts: list[str] = []
+    start = prev = ord(chars[0])
+    for code in [*map(ord, chars[1:]), -1]:
+        if code != prev + 1:
+            parts.append(re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else ""))
+            start = code
+        prev = code
+    return parts
+
+
+def nfkc(text: str) -> str:
+    """`unicodedata.normalize("NFKC", text)`, by a table for texts of common characters (several times cheaper)."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    other, table = _nfkc_by_character()
+    if other.search(text):
+        return unicodedata.normalize("NFKC", text)
+    return text.translate(table)
+
+
 def to_simplified(text: str) -> tuple[str, bool]:
     """Traditional to Simplified Chinese (OpenCC t2s); skipped when no Traditional-only character occurs."""
     if _traditional_chars().isdisjoint(text):
@@ -106,7 +159,7 @@ def normalize(text: str) -> Normalized:
     if _SURROGATE_OR_CONTROL.search(text):
         text = _SURROGATES.sub("", text)
         text = _CONTROL.sub(" ", text)
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     text, traditional = to_simplified(text)
     text, emojis = _emoji_names(text)
     exclamations = len(_EXCLAIM_RUN.findall(text)) if _EXCLAIM_CHAR.search(text) else 0
