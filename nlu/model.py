@@ -13,7 +13,7 @@ from typing import Final
 
 import numpy as np
 
-from nlu.features import Features
+from nlu.features import Features, word_features
 
 _INTERCEPT_ROW: Final[int] = 0
 _TYPE_PREFIX: Final[str] = "type:"
@@ -60,13 +60,15 @@ class Models:
         self._char_rows: dict[str, int] = {}
         for feature, row in vocabulary.items():
             kind, key = feature[:2], feature[2:]
-            if kind == "w:" and key not in _LONG_LOWER_CASE_OF_A_CHARACTER:
+            if kind == "w:":
                 self._word_rows[key] = row
             elif kind == "c:" and len(key) == 2 and _is_cjk(key):
                 self._bigram_rows[key] = row
             elif kind == "u:" and len(key) == 1 and _is_cjk(key):
                 self._char_rows[key] = row
         self._number_row = self._word_rows.get("<num>")
+        # Words are looked up in lower case as they stand unless a key is the lower case of a single character.
+        self._words_as_they_stand = _LONG_LOWER_CASE_OF_A_CHARACTER.isdisjoint(self._word_rows)
         self.intercept = np.concatenate([np.array(field["intercept"], dtype=float) for field in spec.values()])
         matrix[_INTERCEPT_ROW] = self.intercept
         self.matrix = matrix
@@ -105,13 +107,16 @@ class Models:
         text = features.text
         rows = set(map(self._bigram_rows.get, map(operator.add, text, text[1:])))  # every pair of characters
         rows.update(map(self._char_rows.get, text))
-        # The words as `word_features` makes them, without a Python step a word: every word in lower case, a digit
-        # word as <num>. The lower case of a digit word or of a single character other than a Chinese one is no key
-        # (the keys are <num>, single Chinese characters and longer words); _word_rows leaves out the one two-letter
-        # lower case of a single character (İ → i̇).
-        rows.update(map(self._word_rows.get, map(str.lower, features.words)))
-        if self._number_row is not None and any(map(str.isdigit, features.words)):
-            rows.add(self._number_row)
+        if self._words_as_they_stand:
+            # The words as `word_features` makes them, without a Python step a word: every word in lower case, a
+            # digit word as <num>. The lower case of a digit word or of a single character other than a Chinese one
+            # is no key: the keys are <num>, single Chinese characters and longer words, and (checked at loading)
+            # not the one longer lower case of a single character (İ → i̇).
+            rows.update(map(self._word_rows.get, map(str.lower, features.words)))
+            if self._number_row is not None and any(map(str.isdigit, features.words)):
+                rows.add(self._number_row)
+        else:
+            rows.update(map(self._word_rows.get, word_features(features.words)))
         rows.update(map(self.vocabulary.get, features.others))
         rows.discard(None)
         ordered = sorted(rows)  # the order `scores` adds them in

@@ -31,3 +31,13 @@ def test_only_one_character_has_a_longer_lower_case() -> None:
 def test_scores_by_kind_with_odd_words(text: str) -> None:
     analysis = analyse(text)
     assert models().message_scores(analysis.feature_kinds) == models().scores(analysis.features)
+
+
+def test_a_model_with_the_lower_case_of_i_with_a_dot_above_looks_words_up_one_by_one() -> None:
+    from nlu.model import Models
+
+    spec = {"type": {"classes": ["a", "b"], "intercept": [0.0, 0.0], "weights": {"w:i\u0307": [1.0, -1.0]}}}
+    model = Models(spec)
+    for text in ["\u0130 坏了", "i\u0307 坏了"]:
+        analysis = analyse(text)
+        assert model.message_scores(analysis.feature_kinds) == model.scores(analysis.features), text
