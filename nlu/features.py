@@ -85,6 +85,12 @@ def extract_features(
         feats.update([f"pair:{group}+contact" for group in live])
     if question:
         feats.update([f"pair:{group}+question" for group in live])
+    if "person_at_risk" in live and "body_harm" in live:
+        feats.add("danger:person+harm")
+    if "imminent" in live and "exposed" in live:
+        feats.add("danger:imminent+exposed")
+    if "body_harm" in live and "imminent" in live:
+        feats.add("danger:harm+imminent")
     if "greeting" in live and live <= _GREETING_ONLY:
         # 在吗, hello 请问是物业吗: the greeting cues cover the message, bar punctuation, spaces and one character
         covered = sum(cue.end - cue.start for cue in cues if cue.group == "greeting")

@@ -15,7 +15,7 @@ from nlu.analysis import analyse
 from nlu.classify import Decision, decide
 from nlu.corpus import CORPUS_DIR, Example, load_split
 from nlu.evaluate import Report, score
-from nlu.labels import CATEGORIES, TIERS, TYPES, URGENCIES
+from nlu.labels import CATEGORIES, TIERS, TYPES, URGENCIES, urgency_rank
 from nlu.model import MODEL_PATH, Models, type_features
 
 REGULARISATION = {"type": 4.0, "urgency": 4.0, "category": 4.0, "tier": 2.0}
@@ -36,6 +36,14 @@ def training_rows(examples: list[Example]) -> list[tuple[set[str], Example]]:
     return [(analyse(ex.text).features, ex) for ex in examples]
 
 
+def training_label(example: Example, field: str) -> str:
+    """The one label a row teaches. Where the gold allows several urgencies, the highest: the spec says "in doubt, the
+    higher one" (cross-validation: urgency 90.2 → 90.3 %, critical recall 93.2 → 94.6 %). Else the first listed."""
+    if field == "urgency":
+        return max(example.gold("urgency"), key=urgency_rank)
+    return example.first(field)
+
+
 def fit_field(rows: list[tuple[set[str], Example]], field: str, classes: tuple[str, ...], c: float) -> dict:
     """Fit one multinomial logistic regression and export it as plain weights."""
     from sklearn.feature_extraction import DictVectorizer
@@ -53,7 +61,7 @@ def fit_field(rows: list[tuple[set[str], Example]], field: str, classes: tuple[s
             live = [f[4:-5] for f in feats if f.startswith("cue:") and f.endswith(":live")]
             feats = feats | set(type_features(ex.first("type"), live))
         samples.append(dict.fromkeys(feats, 1))
-        labels.append(ex.first(field))
+        labels.append(training_label(ex, field))
     vectorizer = DictVectorizer(sparse=True)
     matrix = vectorizer.fit_transform(samples)
     model = LogisticRegression(C=c, max_iter=5000, solver="newton-cg", class_weight=CLASS_WEIGHT[field])
