@@ -16,8 +16,6 @@ import numpy as np
 from nlu.features import Features, word_features
 
 _INTERCEPT_ROW: Final[int] = 0
-_TYPE_PREFIX: Final[str] = "type:"
-"""Every feature of `type_features` starts so, and no message feature does."""
 _LONG_LOWER_CASE_OF_A_CHARACTER: Final[frozenset[str]] = frozenset({"\u0130".lower()})
 """Lower cases of more than one character of a single character (İ, alone in Unicode; a test checks)."""
 MODEL_PATH: Final[Path] = Path(__file__).parent / "data" / "model.json"
@@ -73,15 +71,6 @@ class Models:
         matrix[_INTERCEPT_ROW] = self.intercept
         self.matrix = matrix
         self._field_rows: dict[tuple[str, str], list[float]] = {}
-        # The type-conditioned features (type_features) of each field, ready: they are the extras of every message.
-        self._type_rows: dict[str, dict[str, list[float]]] = {
-            name: {
-                feature: matrix[row, model.columns].tolist()
-                for feature, row in vocabulary.items()
-                if feature.startswith(_TYPE_PREFIX)
-            }
-            for name, model in self.fields.items()
-        }
 
     def _field_weights(self, field: str, feature: str) -> list[float] | None:
         """One known feature's weights for one field's classes, None if unknown. Kept: the extras are a handful."""
@@ -127,11 +116,8 @@ class Models:
         """Softmax over one field's classes, from `scores` plus any extra features for that field alone."""
         model = self.fields[field]
         logits = scores[model.columns]
-        type_rows = self._type_rows[field]
         for feature in extra:
-            weights = type_rows.get(feature)
-            if weights is None and not feature.startswith(_TYPE_PREFIX):
-                weights = self._field_weights(field, feature)
+            weights = self._field_weights(field, feature)
             if weights is not None:
                 logits = list(map(operator.add, logits, weights))  # same length: the field's classes
         top = max(logits)
@@ -147,7 +133,7 @@ def _is_cjk(key: str) -> bool:
 def type_features(type_: str, live_groups: Iterable[str]) -> list[str]:
     """The features a type-conditioned field reads besides the message's own: the type, and the type with each
     cue group that speaks of now (a fee word in a complaint is a billing dispute, in an inquiry a question)."""
-    return [_TYPE_PREFIX + type_] + [f"{_TYPE_PREFIX}{type_}|cue:{group}:live" for group in live_groups]
+    return ["type:" + type_] + [f"type:{type_}|cue:{group}:live" for group in live_groups]
 
 
 def load_models(path: Path = MODEL_PATH) -> Models:
