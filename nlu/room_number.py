@@ -17,7 +17,9 @@ _ROOM_WORD = r"(?:室|房间|房|号房|号|户)?"
 _SEP = r"\s*[-/—_~\s]\s*"
 _NOT_DIGIT_BEFORE = r"(?<![\d.A-Za-z])(?<!\d:)"
 """Not inside a number, a decimal or a time (10:30); a colon after a word (地址：3栋) is fine."""
-_NOT_DIGIT_AFTER = r"(?![\d:%])(?!\.\d)(?!\s*(?:元|块|年|月|日|天|点|分|个|次|米|平|万|斤|度|w|W|kg|%))"
+_NOT_DIGIT_AFTER = r"(?![\d:%])(?!\.\d)(?!个)(?!\s*(?:元|块|年|月|日|天|点|分|次|米|平|万|斤|度|w|W|kg|%))"
+"""Not a decimal, a time or an amount (502元, 1203 块). 个 counts only written right after the number (502个): after a
+space it opens the next phrase (Cantonese 我係1座2601 個電錶箱, 3栋502 个人觉得)."""
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 3栋2单元502, 3号楼二单元502室, B座1单元1203
@@ -179,9 +181,12 @@ _BUILDING_ALONE = re.compile(
 _BUILDING_EN = re.compile(
     r"(?<![A-Za-z])(?:[Bb]lock|[Bb]lk|[Bb]ldg|[Bb]uilding|[Tt]ower)\.?\s*(?P<b>\d{1,3}|[A-Za-z])(?![\dA-Za-z])"
 )
+# Unit 3, unit 1: the unit of an English address, before or after the room (Building 7 Unit 3 Room 1201 /
+# room 502, unit 1).
+_UNIT_EN = re.compile(r"(?<![A-Za-z])[Uu]nit\s*(?P<u>\d{1,2})(?![\d])")
 
 _BARE = re.compile(
-    r"(?<![\d.:A-Za-z#])(?!(?:110|119|120|122)(?!\d))(?P<r>\d{3,4})(?![\d.:%]|\s*(?:元|块|年|月|日|天|点|分|个|次|米|平|万|斤|度|号楼|栋|幢|座|楼|层|w|W))"
+    r"(?<![\d.:A-Za-z#])(?!(?:110|119|120|122)(?!\d))(?P<r>\d{3,4})(?![\d:%]|\.\d|\s*(?:元|块|年|月|日|天|点|分|个|次|米|平|万|斤|度|号楼|栋|幢|座|楼|层|w|W))"
 )
 
 
@@ -193,7 +198,9 @@ def _with_building(text: str, mentions: list[RoomMention], starts: list[int]) ->
         if not any(r.start <= m.start() < r.end for r in mentions)
     }
     if "k" in text or "g" in text or "w" in text:  # Block, Blk, Bldg, Building, Tower: a text without these has none
-        buildings.update((m.group("b").upper().lstrip("0") or "0", "") for m in _BUILDING_EN.finditer(text))
+        english = {m.group("b").upper().lstrip("0") or "0" for m in _BUILDING_EN.finditer(text)}
+        units = {m.group("u") for m in _UNIT_EN.finditer(text)} if english and "nit" in text else set()
+        buildings.update((b, units.pop() if len(units) == 1 else "") for b in english)
     if not buildings:
         return _in_the_named_building(mentions) if mentions else _lone_room(text)
     if len(buildings) != 1:

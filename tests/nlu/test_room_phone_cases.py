@@ -146,3 +146,24 @@ def test_a_lone_room_number(text: str, expected: str) -> None:
 )
 def test_numbers_that_are_no_lone_room(text: str) -> None:
     assert room_and_phone(text)[0] is None
+
+
+# English addresses name the unit too, and a sentence may end right after the room.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Building 7 Unit 3 Room 1201, the heating is off", "7-3-1201"),
+        ("building 6 unit 2 room 301 no water", "6-2-301"),
+        ("Gas smell in the stairwell of Block 12. I live in room 502, unit 1.", "12-1-502"),
+        ("The drain is backing up into the bedroom. Tower A 1502.", "A-1502"),
+        ("Lift broken again. Block C 808.", "C-808"),
+    ],
+)
+def test_english_addresses(text: str, expected: str) -> None:
+    assert room_and_phone(text)[0] == expected
+
+
+def test_a_cantonese_classifier_after_the_room_leaves_it_a_room() -> None:
+    # 我係1座2601 個電錶箱…: 個 opens the next phrase (the meter box), it does not count 2601 of something
+    assert room_and_phone("我係1座2601 個電錶箱有吱吱聲 仲有陣燶味")[0] == "1-2601"
+    assert room_and_phone("3栋2单元502 个人觉得电梯太慢")[0] == "3-2-502"
