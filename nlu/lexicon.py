@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 
 from nlu.regex_factors import required_factors
 
@@ -61,14 +61,32 @@ class _Key(NamedTuple):
     """Indices into `Lexicon.patterns` of the regexes that can only match a text containing the string."""
 
 
-def _scanner(literal_groups: dict[str, tuple[str, ...]], factors: dict[str, list[int]]) -> Any:
-    """One Aho-Corasick automaton for every literal term and every regex factor: a single pass finds them all,
-    overlapping occurrences included."""
-    automaton = ahocorasick.Automaton()
-    for key in literal_groups.keys() | factors.keys():
-        automaton.add_word(key, _Key(len(key), key, literal_groups.get(key, ()), tuple(factors.get(key, ()))))
-    automaton.make_automaton()
-    return automaton
+class _Scanner:
+    """One Aho-Corasick automaton (ahocorasick-rs, a DFA) for every literal term and every regex factor: a single
+    pass finds them all, overlapping occurrences included.
+
+    pyahocorasick, used before, looks a character up among a node's children one by one: with some 460 characters
+    starting a key, its scan cost as much as the rest of the cue search. The DFA takes one table step a character.
+    """
+
+    def __init__(self, literal_groups: dict[str, tuple[str, ...]], factors: dict[str, list[int]]) -> None:
+        strings = sorted(literal_groups.keys() | factors.keys())
+        self.keys: tuple[_Key, ...] = tuple(
+            _Key(len(key), key, literal_groups.get(key, ()), tuple(factors.get(key, ()))) for key in strings
+        )
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            strings, matchkind=ahocorasick_rs.MatchKind.Standard, implementation=ahocorasick_rs.Implementation.DFA
+        )
+
+    def find(self, text: str) -> list[tuple[int, int, int]]:
+        """Every occurrence of every key as (index into `keys`, start, end), overlaps included."""
+        try:
+            return self._automaton.find_matches_as_indexes(text, overlapping=True)
+        except UnicodeEncodeError:  # a lone surrogate (normalize removes them): one code point for one, no key's
+            return self._automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=True)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +98,8 @@ class Lexicon:
     typo_map: dict[str, str]
     literal_groups: dict[str, tuple[str, ...]]
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
-    scanner: Any
-    """Aho-Corasick automaton (pyahocorasick) of the literal terms and the regexes' factors, values `_Key`."""
+    scanner: _Scanner
+    """The literal terms and the regexes' factors, found in one pass."""
     ungated: tuple[int, ...]
     """Indices of the regexes without factors: searched on every text."""
     negate_before: re.Pattern[str]
@@ -120,7 +138,7 @@ def lexicon() -> Lexicon:
         typo_map=typo_map,
         literal_groups=literal_groups,
         patterns=tuple(patterns),
-        scanner=_scanner(literal_groups, factors),
+        scanner=_Scanner(literal_groups, factors),
         ungated=tuple(ungated),
         # 是不是漏气 / 有没有漏水 ask whether it is so: a negator right after 是 or 有 does not negate.
         negate_before=re.compile(
@@ -166,9 +184,11 @@ def _scan(lex: Lexicon, text: str) -> tuple[list[tuple[str, tuple[int, int], str
     occurrences = []
     gated: set[int] = set()
     if text:
-        for last, key in lex.scanner.iter(text):
+        keys = lex.scanner.keys
+        for index, start, _ in lex.scanner.find(text):
+            key = keys[index]
             if key.groups:
-                occurrences.append((last + 1 - key.length, -key.length, key))
+                occurrences.append((start, -key.length, key))
             if key.patterns:
                 gated.update(key.patterns)
     # By start, the longest first at each start: a term lies inside an earlier hit of its group exactly when that
