@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import operator
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -64,6 +65,10 @@ class Models:
                 self._bigram_rows[key] = row
             elif kind == "u:" and len(key) == 1 and _is_cjk(key):
                 self._char_rows[key] = row
+        # The same bigram and character rows keyed by code: a text's UTF-16 code units, read two at a time as one
+        # 32-bit number (`_pair_code`), are its bigrams, without making a string of each pair.
+        self._bigram_codes: dict[int, int] = {_pair_code(key): row for key, row in self._bigram_rows.items()}
+        self._char_codes: dict[int, int] = {ord(key): row for key, row in self._char_rows.items()}
         self._number_row = self._word_rows.get("<num>")
         # Words are looked up in lower case as they stand unless a key is the lower case of a single character.
         self._words_as_they_stand = _LONG_LOWER_CASE_OF_A_CHARACTER.isdisjoint(self._word_rows)
@@ -94,14 +99,29 @@ class Models:
     def message_scores(self, features: Features) -> list[float]:
         """`scores(features.names())`, without building the names: each kind is looked up in its own rows."""
         text = features.text
-        rows = set(map(self._bigram_rows.get, map(operator.add, text, text[1:])))  # every pair of characters
-        rows.update(map(self._char_rows.get, text))
+        units = text.encode(_UTF16, "surrogatepass")
+        if text and len(units) == 2 * len(text):  # one code unit a character: no character beyond the BMP
+            # Every pair of characters as the 32-bit numbers of the code units at even, then odd offsets (a zero
+            # unit pads the end: a pair ending in it is no key), every character as its code unit.
+            if len(units) & 2:
+                units += b"\0\0"
+            pairs = self._bigram_codes.get
+            rows = set(map(pairs, memoryview(units).cast("I").tolist()))
+            rows.update(map(pairs, memoryview(units[2:] + b"\0\0").cast("I").tolist()))
+            rows.update(map(self._char_codes.get, memoryview(units).cast("H").tolist()))
+        else:
+            rows = set(map(self._bigram_rows.get, map(operator.add, text, text[1:])))  # every pair of characters
+            rows.update(map(self._char_rows.get, text))
         if self._words_as_they_stand:
             # The words as `word_features` makes them, without a Python step a word: every word in lower case, a
             # digit word as <num>. The lower case of a digit word or of a single character other than a Chinese one
             # is no key: the keys are <num>, single Chinese characters and longer words, and (checked at loading)
             # not the one longer lower case of a single character (İ → i̇).
-            rows.update(map(self._word_rows.get, map(str.lower, features.words)))
+            words = "".join(features.words)
+            if words.lower() == words:  # no character lower case changes (Chinese, digits): nor in any word
+                rows.update(map(self._word_rows.get, features.words))
+            else:
+                rows.update(map(self._word_rows.get, map(str.lower, features.words)))
             if self._number_row is not None and any(map(str.isdigit, features.words)):
                 rows.add(self._number_row)
         else:
@@ -124,6 +144,15 @@ class Models:
         exps = [math.exp(v - top) for v in logits]
         total = sum(exps)
         return dict(zip(model.classes, [e / total for e in exps], strict=True))
+
+
+_UTF16: Final[str] = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
+"""UTF-16 in the machine's byte order, so that memoryview.cast reads its code units as numbers."""
+
+
+def _pair_code(pair: str) -> int:
+    """Two BMP characters as memoryview(pair.encode(_UTF16)).cast("I") reads them: one 32-bit number."""
+    return int.from_bytes(pair.encode(_UTF16), sys.byteorder)
 
 
 def _is_cjk(key: str) -> bool:
