@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import repeat
 from pathlib import Path
 from typing import Final
 
@@ -75,16 +76,17 @@ class Models:
         self.intercept = np.concatenate([np.array(field["intercept"], dtype=float) for field in spec.values()])
         matrix[_INTERCEPT_ROW] = self.intercept
         self.matrix = matrix
-        self._field_rows: dict[tuple[str, str], list[float]] = {}
+        self._field_rows: dict[str, dict[str, list[float]]] = {name: {} for name in self.fields}
 
     def _field_weights(self, field: str, feature: str) -> list[float] | None:
         """One known feature's weights for one field's classes, None if unknown. Kept: the extras are a handful."""
-        weights = self._field_rows.get((field, feature))
+        known = self._field_rows[field]
+        weights = known.get(feature)
         if weights is None:
             row = self.vocabulary.get(feature)
             if row is None:
                 return None
-            weights = self._field_rows[field, feature] = self.matrix[row, self.fields[field].columns].tolist()
+            weights = known[feature] = self.matrix[row, self.fields[field].columns].tolist()
         return weights
 
     def scores(self, features: Iterable[str]) -> list[float]:
@@ -141,9 +143,9 @@ class Models:
             if weights is not None:
                 logits = list(map(operator.add, logits, weights))  # same length: the field's classes
         top = max(logits)
-        exps = [math.exp(v - top) for v in logits]
+        exps = list(map(math.exp, map(operator.sub, logits, repeat(top, len(logits)))))  # exp(v - top), v in logits
         total = sum(exps)
-        return dict(zip(model.classes, [e / total for e in exps], strict=True))
+        return dict(zip(model.classes, map(operator.truediv, exps, repeat(total, len(exps))), strict=True))  # e / total
 
 
 _UTF16: Final[str] = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
