@@ -48,22 +48,33 @@ def test_dev_critical_recall_on_the_first_corpus() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue bar not met: raw_e..raw_h brought critical situations the rules and model do not yet recognise "
-    "(whole dev split 90.6 %, 116 of 128 critical messages); strict, so reaching 100 % makes this fail until unmarked",
+    reason="issue bar not met: raw_e..raw_t brought critical situations the rules and model do not yet recognise "
+    "(whole dev split 92.2 %, 308 of 334 critical messages); strict, so reaching 100 % makes this fail until unmarked",
 )
 def test_dev_critical_recall_on_the_whole_dev_split(report: Report) -> None:
     assert report.critical_recall == 1.0
 
 
-# Regression floors, just under today's figures on the whole dev split (948 messages since raw_g and raw_h; their
-# danger near misses are the hardest rows, and the factor features trade a little urgency accuracy for critical
-# recall). The issue's bars (type and urgency 95 %, category 90 %) are the target and are not met yet; these stop
-# quality from slipping further while the work goes on.
-FLOORS = {"type": 0.885, "urgency": 0.885, "category": 0.865, "tier": 0.715}
+# Regression floors, just under today's figures on the whole dev split (2,857 messages since raw_i..raw_t, written
+# on the boundaries the parser found hardest; session 5's 948 dev rows of raw_a..raw_h are checked on their own below).
+# The issue's bars (type and urgency 95 %, category 90 %) are the target and are not met yet; these stop quality from
+# slipping further while the work goes on.
+FLOORS = {"type": 0.87, "urgency": 0.895, "category": 0.865, "tier": 0.695}
+FIRST_EIGHT = tuple("abcdefgh")
+"""raw_a..raw_h: the dev rows the figures of session 5 were measured on (labels adjudicated since, REVIEW-s6.md)."""
+FIRST_EIGHT_FLOORS = {"type": 0.91, "urgency": 0.91, "category": 0.9, "tier": 0.74}
 
 
 def test_dev_regression_floors(report: Report) -> None:
     for field, floor in FLOORS.items():
+        assert report.accuracy(field) >= floor, (field, report.accuracy(field))
+
+
+def test_dev_regression_floors_on_the_first_eight_files() -> None:
+    dev = [ex for ex in load_split("dev") if ex.id.startswith(FIRST_EIGHT)]
+    report = score(dev, parse_strict)
+    assert report.total == 948
+    for field, floor in FIRST_EIGHT_FLOORS.items():
         assert report.accuracy(field) >= floor, (field, report.accuracy(field))
 
 

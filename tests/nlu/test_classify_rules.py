@@ -1,0 +1,73 @@
+"""Rules of `nlu.classify.decide` around the model: short messages, and the category read across types."""
+
+import math
+
+import pytest
+
+from nlu import parse
+from nlu.analysis import analyse
+from nlu.classify import CATEGORY_MIX_FLOOR, SHORT_MESSAGE, _category_probabilities, _live_terms
+from nlu.model import models, type_features
+
+
+@pytest.mark.parametrize("text", ["在我家门口", "就在门口", "楼下门口"])
+def test_a_short_answer_with_no_word_of_danger_is_not_critical(text: str) -> None:
+    # 在我家门口 answered "where?" in a complaint form; the model alone once made it 特急 and hijacked the form
+    assert len(text) <= SHORT_MESSAGE
+    assert parse(text).urgency != "critical"
+
+
+@pytest.mark.parametrize("text", ["救命", "着火了", "煤气味好大", "电梯困人", "有人晕倒了"])
+def test_a_short_message_with_a_word_of_danger_stays_critical(text: str) -> None:
+    assert parse(text).urgency == "critical"
+
+
+def test_the_category_is_read_across_types_by_their_probabilities() -> None:
+    analysis = analyse("物业费是不是算错了")
+    m = models()
+    scores = m.message_scores(analysis.feature_kinds)
+    type_probs = m.probabilities("type", scores)
+    live = _live_terms(analysis)
+    mixed = _category_probabilities(m, scores, type_probs, live)
+    assert math.isclose(sum(mixed.values()), 1.0)
+    kept = {t: w for t, w in type_probs.items() if w >= CATEGORY_MIX_FLOOR}
+    assert len(kept) >= 2  # a message whose type is in doubt
+    expected = {c: 0.0 for c in mixed}
+    for type_, weight in kept.items():
+        for category, p in m.probabilities("category", scores, extra=type_features(type_, live)).items():
+            expected[category] += weight / sum(kept.values()) * p
+    assert mixed == pytest.approx(expected)
+    assert max(mixed, key=mixed.__getitem__) == "fees"
+
+
+def test_a_certain_type_gives_its_own_category() -> None:
+    analysis = analyse("厨房下水道堵了 3-2-502")
+    m = models()
+    scores = m.message_scores(analysis.feature_kinds)
+    live = _live_terms(analysis)
+    only_repair = {"repair": 1.0, "inquiry": 0.0, "complaint": 0.0, "other": 0.0}
+    assert _category_probabilities(m, scores, only_repair, live) == pytest.approx(
+        m.probabilities("category", scores, extra=type_features("repair", live))
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "停車場有架車著火",  # 著火: OpenCC leaves 著, also a Simplified character
+        "煤器味好大",  # speech to text heard 煤器 for 煤气
+        "我係1座2601 個電錶箱有吱吱聲 仲有陣燶味",  # Cantonese 燶味, a burnt smell
+        "狗咬人了",
+        "有人吗！！！电梯里有人被关了！！！",
+        "there's a fire in the bin room, smoke everywhere",
+        "I smell gas in the kitchen",
+        "my neighbour collapsed in the corridor",
+    ],
+)
+def test_danger_in_traditional_dialect_misheard_and_english_words_is_critical(text: str) -> None:
+    assert parse(text).urgency == "critical"
+
+
+@pytest.mark.parametrize("text", ["fire extinguisher expired, please replace", "这狗不咬人 放心"])
+def test_their_harmless_neighbours_are_not(text: str) -> None:
+    assert parse(text).urgency != "critical"
