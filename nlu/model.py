@@ -130,9 +130,13 @@ class Models:
             rows.update(map(self._word_rows.get, word_features(features.words)))
         rows.update(map(self.vocabulary.get, features.others))
         rows.discard(None)
-        ordered = sorted(rows)  # the order `scores` adds them in
-        ordered.append(_INTERCEPT_ROW)
-        return np.add.reduce(self.matrix.take(ordered, axis=0), axis=0).tolist()
+        if not rows:
+            return self.intercept.tolist()
+        # The rows in ascending order, then the intercepts: the additions `scores` makes, in its order. numpy makes
+        # and sorts the index array (converting a sorted list costs more than both).
+        ordered = np.fromiter(rows, np.intp, len(rows))
+        ordered.sort()
+        return (np.add.reduce(self.matrix.take(ordered, 0), 0) + self.intercept).tolist()
 
     def probabilities(self, field: str, scores: list[float], extra: Iterable[str] = ()) -> dict[str, float]:
         """Softmax over one field's classes, from `scores` plus any extra features for that field alone."""
