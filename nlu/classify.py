@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from nlu.analysis import Analysis
+from nlu.features import DANGER_PAIR
 from nlu.model import Models, type_features
 from nlu.request import Cue
 
@@ -23,8 +24,8 @@ make it critical (在我家门口, answering "where?" in a form, did); a danger 
 DANGER_GROUPS: Final[frozenset[str]] = frozenset(
     {"critical", "urgent", "emergency", "harm", "person_at_risk", "body_harm"}
 )
-"""Cue groups that speak of danger or damage: one of them, live, lets the model make a short message critical; so do
-`imminent` and `exposed` together (about to fall + people below), not either alone (门口 is only a place)."""
+"""Cue groups that speak of danger or damage: one of them, live, lets the model make a short message critical; so does
+the pair feature of `imminent` with `exposed` (about to fall + people below), not either alone (门口 is a place)."""
 CATEGORY_MIX_FLOOR: Final[float] = 0.02
 """Types less likely than this are left out of the category's mixture (they would move it by under 2 %; most messages
 have one type above 0.98, so one category model is read instead of four)."""
@@ -65,12 +66,13 @@ def _category_probabilities(
     """The category model reads the type; rather than trust the most likely type alone, weigh the category each type
     would give by that type's probability (a fee word in a probable complaint is mostly a billing dispute, a little a
     question). Cross-validation on the train split: category 87.1 → 87.8 % against the decided type alone."""
-    weights = {type_: w for type_, w in type_probs.items() if w >= CATEGORY_MIX_FLOOR}
-    total = sum(weights.values())
+    kept = {type_: w for type_, w in type_probs.items() if w >= CATEGORY_MIX_FLOOR}
+    total = sum(kept.values())
     mixed: dict[str, float] = {}
-    for type_, weight in weights.items():
+    for type_, w in kept.items():
+        weight = w / total
         for category, p in models.probabilities("category", scores, extra=type_features(type_, live)).items():
-            mixed[category] = mixed.get(category, 0.0) + weight / total * p
+            mixed[category] = mixed.get(category, 0.0) + weight * p
     return mixed
 
 
@@ -107,7 +109,7 @@ def decide(analysis: Analysis, models: Models) -> Decision:
     model_may_say_critical = (
         len(analysis.text) > SHORT_MESSAGE
         or not DANGER_GROUPS.isdisjoint(live)
-        or ("imminent" in live and "exposed" in live)
+        or DANGER_PAIR in analysis.feature_kinds.others
     )
     decision.cues.append(Cue("urgency", decision.urgency, f"模型 {decision.confidence['urgency']:.2f}"))
     if critical and withdrawal and urgency_probs["critical"] < CALLED_OFF_DOUBT:

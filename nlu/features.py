@@ -11,6 +11,8 @@ from nlu.lexicon import CueMatch
 _CJK_BIGRAM = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _NOT_WORD = re.compile(r"[\W_]")
+DANGER_PAIR = "danger:imminent+exposed"
+"""Something about to fall and people below or beside it: the pair, not either factor alone, speaks of danger."""
 _GREETING_ONLY = frozenset({"greeting", "praise", "inquiry"})
 """Groups a greeting word also belongs to (你好 is praise, 在不在 inquiry): a greeting alone lights only these."""
 
@@ -88,7 +90,7 @@ def extract_features(
     if "person_at_risk" in live and "body_harm" in live:
         feats.add("danger:person+harm")
     if "imminent" in live and "exposed" in live:
-        feats.add("danger:imminent+exposed")
+        feats.add(DANGER_PAIR)
     if "body_harm" in live and "imminent" in live:
         feats.add("danger:harm+imminent")
     if "greeting" in live and live <= _GREETING_ONLY:

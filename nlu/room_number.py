@@ -183,7 +183,7 @@ _BUILDING_EN = re.compile(
 )
 # Unit 3, unit 1: the unit of an English address, before or after the room (Building 7 Unit 3 Room 1201 /
 # room 502, unit 1).
-_UNIT_EN = re.compile(r"(?<![A-Za-z])[Uu]nit\s*(?P<u>\d{1,2})(?![\d])")
+_UNIT_EN = re.compile(r"(?<![A-Za-z])[Uu]nit\s*(?P<u>\d{1,2})(?!\d)")
 
 _BARE = re.compile(
     r"(?<![\d.:A-Za-z#])(?!(?:110|119|120|122)(?!\d))(?P<r>\d{3,4})(?![\d:%]|\.\d|\s*(?:元|块|年|月|日|天|点|分|个|次|米|平|万|斤|度|号楼|栋|幢|座|楼|层|w|W))"
@@ -200,7 +200,8 @@ def _with_building(text: str, mentions: list[RoomMention], starts: list[int]) ->
     if "k" in text or "g" in text or "w" in text:  # Block, Blk, Bldg, Building, Tower: a text without these has none
         english = {m.group("b").upper().lstrip("0") or "0" for m in _BUILDING_EN.finditer(text)}
         units = {m.group("u") for m in _UNIT_EN.finditer(text)} if english and "nit" in text else set()
-        buildings.update((b, units.pop() if len(units) == 1 else "") for b in english)
+        english_unit = next(iter(units)) if len(units) == 1 else ""  # one English unit named: the building's
+        buildings.update((b, english_unit) for b in english)
     if not buildings:
         return _in_the_named_building(mentions) if mentions else _lone_room(text)
     if len(buildings) != 1:
