@@ -208,6 +208,14 @@ def _scan(lex: Lexicon, text: str) -> tuple[list[tuple[str, tuple[int, int], str
     return found, sorted(gated)
 
 
+def _english_lower_case(text: str) -> str:
+    """The text with its letters in lower case, at the same offsets: the lexicon's English terms are written in lower
+    case, and residents write Fire!, HELP or Gas Leak. (Chinese has no case; a character whose lower case is longer,
+    İ, is left as it is so that every cue keeps its place.)"""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else "".join(c if len(c.lower()) > 1 else c.lower() for c in text)
+
+
 def find_cues(text: str) -> list[CueMatch]:
     """Every lexicon cue in a normalised text, with its negation, past and hypothetical scope.
 
@@ -215,6 +223,7 @@ def find_cues(text: str) -> list[CueMatch]:
     不是很急 holds 很急, which its own 不是 negates).
     """
     lex = lexicon()
+    text = _english_lower_case(text)
     hits, candidates = _scan(lex, text)
     # search() first: most patterns find nothing, and a finditer costs several times a search to set up
     hits += [

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Final
 
@@ -37,6 +38,12 @@ _FILLER_HEADS: Final[tuple[str, ...]] = ("那个", "就是", "然后呢", "嗯",
 """Every filler match starts with one of these: a text containing none has no filler (checked before the regex)."""
 _FILLER_FIRST_CHAR = re.compile("[" + "".join(sorted({head[0] for head in _FILLER_HEADS})) + "]")
 _FILLER_KEEP_BEFORE = re.compile(r"[的是]$")
+_CJK_PIECE = re.compile(r"(?<!\S)[\u4e00-\u9fff]+(?!\S)")
+_NUMERALS: Final[frozenset[str]] = frozenset("零〇一二三四五六七八九十百千万两幺")
+WORD_SPACED_PIECES: Final[int] = 4
+WORD_SPACED_MEAN: Final[float] = 2.5
+"""A text with at least this many space-separated Chinese pieces, averaging at most this many characters, puts a
+space between every word (speech to text, some typists): 我 闻到 楼道 里 有 煤气 味."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +158,35 @@ def _drop_fillers(text: str) -> str:
     return _FILLERS.sub(repl, text)
 
 
+def _join_word_spaced(text: str) -> str:
+    """Remove the spaces between Chinese characters of a text written with a space between every word.
+
+    Chinese puts no space between words; speech to text and some typists do (有 点 焦 味), and the spaces would
+    split cue words and the model's character pairs. A space in ordinary text is a pause between phrases
+    (救命 电梯停了) and stays: only a text of many short pieces is joined. A space between two numbers stays too
+    (两千四 四号楼, 幺三七 二幺九五), but not between digits spoken one by one (四 零 二).
+    """
+    if " " not in text:
+        return text
+    pieces = _CJK_PIECE.findall(text)
+    if len(pieces) < WORD_SPACED_PIECES or sum(map(len, pieces)) > WORD_SPACED_MEAN * len(pieces):
+        return text
+    words = text.split(" ")
+    joined = [words[0]]
+    for previous, word in pairwise(words):
+        left = joined[-1]
+        numbers = left[-1:] in _NUMERALS and word[:1] in _NUMERALS
+        if _is_cjk(left[-1:]) and _is_cjk(word[:1]) and not (numbers and (len(previous) > 1 or len(word) > 1)):
+            joined[-1] = left + word
+        else:
+            joined.append(word)
+    return " ".join(joined)
+
+
+def _is_cjk(char: str) -> bool:
+    return len(char) == 1 and "\u4e00" <= char <= "\u9fff"
+
+
 def normalize(text: str) -> Normalized:
     """Normalise a raw message. Never raises; any string (empty, huge, broken) gives a result."""
     truncated = len(text) > MAX_CHARS
@@ -166,6 +202,7 @@ def normalize(text: str) -> Normalized:
     if _REPEATED_PUNCT.search(text):  # sub with a group reference costs a call into Python even when nothing matches
         text = _REPEATED_PUNCT.sub(r"\1", text)
     text = _drop_fillers(text)
+    text = _join_word_spaced(_SPACES.sub(" ", text))
     text = chinese_numerals_to_digits(text)
     text = _SPACES.sub(" ", text).strip()
     return Normalized(text, emojis, exclamations, traditional, truncated)

@@ -62,12 +62,24 @@ def test_a_certain_type_gives_its_own_category() -> None:
         "there's a fire in the bin room, smoke everywhere",
         "I smell gas in the kitchen",
         "my neighbour collapsed in the corridor",
+        "Fire! 3-2-502 kitchen",  # English in any case
+        "HELP my dad COLLAPSED in the lobby",
+        "Gas Leak at Building 3",
+        "有 点 焦 味 从 电表箱 里 出来",  # speech to text spacing every word
     ],
 )
 def test_danger_in_traditional_dialect_misheard_and_english_words_is_critical(text: str) -> None:
     assert parse(text).urgency == "critical"
 
 
-@pytest.mark.parametrize("text", ["fire extinguisher expired, please replace", "这狗不咬人 放心"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fire extinguisher expired, please replace",
+        "这狗不咬人 放心",
+        "The Fire Door won't close",
+        "Fire drill tomorrow?",
+    ],
+)
 def test_their_harmless_neighbours_are_not(text: str) -> None:
     assert parse(text).urgency != "critical"
