@@ -22,16 +22,25 @@ def test_a_short_message_with_a_word_of_danger_stays_critical(text: str) -> None
     assert parse(text).urgency == "critical"
 
 
+# Fee complaints that read as questions: which of them leaves the type in doubt depends on the trained model,
+# so the test takes the first that does (and fails if the model is sure of every one).
+FEE_DOUBTS = ("物业费是不是算错了", "物业费多收了吧", "这个月物业费怎么多了", "停车费是不是多扣了")
+
+
 def test_the_category_is_read_across_types_by_their_probabilities() -> None:
-    analysis = analyse("物业费是不是算错了")
     m = models()
-    scores = m.message_scores(analysis.feature_kinds)
-    type_probs = m.probabilities("type", scores)
+    for text in FEE_DOUBTS:
+        analysis = analyse(text)
+        scores = m.message_scores(analysis.feature_kinds)
+        type_probs = m.probabilities("type", scores)
+        kept = {t: w for t, w in type_probs.items() if w >= CATEGORY_MIX_FLOOR}
+        if len(kept) >= 2:  # a message whose type is in doubt
+            break
+    else:
+        pytest.fail("the model is sure of the type of every fee message; pick ones it doubts")
     live = _live_terms(analysis)
     mixed = _category_probabilities(m, scores, type_probs, live)
     assert math.isclose(sum(mixed.values()), 1.0)
-    kept = {t: w for t, w in type_probs.items() if w >= CATEGORY_MIX_FLOOR}
-    assert len(kept) >= 2  # a message whose type is in doubt
     expected = {c: 0.0 for c in mixed}
     for type_, weight in kept.items():
         for category, p in m.probabilities("category", scores, extra=type_features(type_, live)).items():
