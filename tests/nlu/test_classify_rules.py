@@ -92,3 +92,46 @@ def test_danger_in_traditional_dialect_misheard_and_english_words_is_critical(te
 )
 def test_their_harmless_neighbours_are_not(text: str) -> None:
     assert parse(text).urgency != "critical"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "插座那里冒青烟了",
+        "配电柜里面噼里啪啦的 水正好冲在上面",
+        "吸顶灯里面积了水 还亮着",
+        "楼道里一股液化气的味道 呛人",
+        "灶火灭了 气还在出 关不死",
+        "摸洗衣机外壳手有点麻",
+        "停电了 我妈一直在吸氧的 什么时候来电",
+        "对门老人两天没开门了",
+        "有个人倒在绿化带里 呼之不应",
+        "流浪狗在地库追着人咬",
+        "保安手被划伤了 还在流血",
+        "孩子放学还没回来 电话手表也联系不上",
+        "井盖没了 就在单元门口",
+        "那边两伙人打起来了",
+        "升降机困咗人",
+        "sparks from the socket when I plug anything in",
+        "An old man fainted at the gate, not responding",
+    ],
+)
+def test_danger_told_by_its_symptoms_is_critical(text: str) -> None:
+    """Danger without the usual words (fire, gas, faint): smoke of a colour, an appliance that gives shocks, a
+    medical device without power, a body that does not answer, bleeding now, a missing child, an open manhole."""
+    assert parse(text).urgency == "critical"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "绿化带全是烟头 没人扫",
+        "火灾险是物业统一买的吗",
+        "出门倒垃圾被关在外面了 钥匙在家里",
+        "消防车道被电动车占了",
+        "我家狗不会咬人的",
+    ],
+)
+def test_words_next_to_danger_that_are_not(text: str) -> None:
+    """Cigarette ends, fire insurance, being locked out and the fire lane are not an emergency."""
+    assert parse(text).urgency != "critical"
