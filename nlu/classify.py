@@ -60,6 +60,17 @@ def _live_terms(analysis: Analysis) -> dict[str, list[str]]:
     return live
 
 
+def _type_probabilities(models: Models, scores: list[float]) -> dict[str, float]:
+    """The mean of two type models: one over the four types, one over the fine types (`other` split by department,
+    summed back). Cross-validation on the train split: type 88.5 → 89.1 % against the four-type model alone."""
+    probs = models.probabilities("type", scores)
+    if "type_fine" not in models.fields:
+        return probs
+    for label, p in models.probabilities("type_fine", scores).items():
+        probs[label.partition("|")[0]] += p
+    return {type_: p / 2 for type_, p in probs.items()}
+
+
 def _category_probabilities(
     models: Models, scores: list[float], type_probs: dict[str, float], live: dict[str, list[str]]
 ) -> dict[str, float]:
@@ -84,7 +95,7 @@ def decide(analysis: Analysis, models: Models) -> Decision:
         return decision
 
     scores = models.message_scores(analysis.feature_kinds)
-    type_probs = models.probabilities("type", scores)
+    type_probs = _type_probabilities(models, scores)
     decision.type, decision.confidence["type"] = _top(type_probs)
     decision.cues.append(Cue("type", decision.type, f"模型 {decision.confidence['type']:.2f}"))
 

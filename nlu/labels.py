@@ -21,6 +21,10 @@ CATEGORIES: Final[tuple[str, ...]] = (
 )
 """The department that owns a request."""
 
+FINE_TYPES: Final[tuple[str, ...]] = ("repair", "inquiry", "complaint", *(f"other|{c}" for c in CATEGORIES))
+"""The types with `other` split by department: an emergency, a booking, praise and a greeting are all `other` but
+share no words, which one linear class cannot cover; the second type model reads these and is summed back."""
+
 TIERS: Final[tuple[str, ...]] = ("1", "2", "3")
 """Complaint tiers: 一级 minor, 二级 general, 三级 major."""
 
@@ -36,6 +40,11 @@ CATEGORY_ZH: Final[dict[str, str]] = {
     "other": "其他",
 }
 TIER_ZH: Final[dict[str, str]] = {"1": "一级", "2": "二级", "3": "三级"}
+
+
+def fine_type(type_: str, category: str) -> str:
+    """The fine type of a labelled message (see FINE_TYPES)."""
+    return f"other|{category}" if type_ == "other" else type_
 
 
 def urgency_rank(urgency: str) -> int:

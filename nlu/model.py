@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import operator
 import sys
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -40,17 +42,20 @@ class Models:
         self.fields: dict[str, FieldModel] = {}
         vocabulary: dict[str, int] = {}  # feature → its row, from 1: row 0 holds the intercepts
         width = 0
+        tables = []
         for name, field in spec.items():
             n = len(field["classes"])
             self.fields[name] = FieldModel(tuple(field["classes"]), slice(width, width + n))
             width += n
-            for feature in field["weights"]:
+            features, weights = _feature_table(field)
+            tables.append((self.fields[name].columns, features, weights))
+            for feature in features:
                 vocabulary.setdefault(feature, len(vocabulary) + 1)
         matrix = np.zeros((len(vocabulary) + 1, width))
-        for name, field in spec.items():
-            columns = self.fields[name].columns
-            for feature, row in field["weights"].items():
-                matrix[vocabulary[feature], columns] = row
+        for columns, features, weights in tables:
+            if features:
+                rows = np.fromiter(map(vocabulary.__getitem__, features), np.intp, len(features))
+                matrix[rows, columns] = weights
         self.vocabulary = vocabulary
         # The rows by kind, keyed without the kind's prefix, so a message's words, bigrams and characters are looked up
         # as they stand. Only names `extract_features` can produce go in: a bigram or character key is Chinese, so a
@@ -177,6 +182,32 @@ def type_features(type_: str, live_groups: Iterable[str]) -> list[str]:
     """The features a type-conditioned field reads besides the message's own: the type, and the type with each
     cue group that speaks of now (a fee word in a complaint is a billing dispute, in an inquiry a question)."""
     return ["type:" + type_] + [f"type:{type_}|cue:{group}:live" for group in live_groups]
+
+
+WEIGHT_SCALE: Final[int] = 10_000
+"""Weights are stored as integers in units of 1/WEIGHT_SCALE (training rounds them to 4 decimals), so the artefact
+is compact and quick to read and a weight reads back as the float its decimal would parse to."""
+
+
+def pack_field(field: dict) -> dict:
+    """A field as stored: classes, intercepts, the feature names in order, and their weights as one zlib-compressed
+    base64 block of little-endian int32 (features × classes, row by row)."""
+    features = list(field["weights"])
+    units = np.rint(
+        np.array([field["weights"][f] for f in features]).reshape(len(features), len(field["classes"])) * WEIGHT_SCALE
+    )
+    block = base64.b64encode(zlib.compress(units.astype("<i4").tobytes(), 9)).decode("ascii")
+    return {"classes": field["classes"], "intercept": field["intercept"], "features": features, "weights": block}
+
+
+def _feature_table(field: dict) -> tuple[list[str], np.ndarray]:
+    """A field's feature names and their weights (features × classes), stored (see `pack_field`) or as trained (a
+    dict of feature → weights)."""
+    weights = field["weights"]
+    if isinstance(weights, dict):
+        return list(weights), np.array(list(weights.values()), dtype=float).reshape(len(weights), len(field["classes"]))
+    units = np.frombuffer(zlib.decompress(base64.b64decode(weights)), dtype="<i4")
+    return field["features"], (units / WEIGHT_SCALE).reshape(len(field["features"]), len(field["classes"]))
 
 
 def load_models(path: Path = MODEL_PATH) -> Models:

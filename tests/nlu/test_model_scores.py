@@ -1,9 +1,14 @@
 """The parser's scoring by feature kind gives what scoring the features by name gives (training's view)."""
 
+import json
+import math
+
+import numpy as np
 import pytest
 
 from nlu.analysis import analyse
-from nlu.model import models
+from nlu.classify import _type_probabilities
+from nlu.model import Models, models, pack_field
 
 
 @pytest.mark.parametrize(
@@ -34,10 +39,36 @@ def test_scores_by_kind_with_odd_words(text: str) -> None:
 
 
 def test_a_model_with_the_lower_case_of_i_with_a_dot_above_looks_words_up_one_by_one() -> None:
-    from nlu.model import Models
 
     spec = {"type": {"classes": ["a", "b"], "intercept": [0.0, 0.0], "weights": {"w:i\u0307": [1.0, -1.0]}}}
     model = Models(spec)
     for text in ["\u0130 坏了", "i\u0307 坏了"]:
         analysis = analyse(text)
         assert model.message_scores(analysis.feature_kinds) == model.scores(analysis.features), text
+
+
+def test_a_stored_field_reads_back_as_trained() -> None:
+    """The artefact's packed weights give the matrix the training dict gives, to the bit."""
+    spec = {
+        "type": {
+            "classes": ["a", "b"],
+            "intercept": [0.5, -0.5],
+            "weights": {"w:x": [1.2345, -0.0001], "c:漏水": [-3.0, 2.5]},
+        },
+        "urgency": {"classes": ["n", "u", "c"], "intercept": [0.0, 0.1, 0.2], "weights": {"w:x": [0.1, 0.2, 0.3]}},
+    }
+    trained = Models(spec)
+    stored = Models(json.loads(json.dumps({name: pack_field(field) for name, field in spec.items()})))
+    assert stored.vocabulary == trained.vocabulary
+    assert np.array_equal(stored.matrix, trained.matrix)
+
+
+def test_the_two_type_models_are_averaged_into_four_types() -> None:
+    m = models()
+    scores = m.message_scores(analyse("麻烦约个保洁阿姨周六上午来做保洁").feature_kinds)
+    probs = _type_probabilities(m, scores)
+    assert set(probs) == {"repair", "inquiry", "complaint", "other"}
+    assert math.isclose(sum(probs.values()), 1.0)
+    fine = m.probabilities("type_fine", scores)
+    other = sum(p for label, p in fine.items() if label.startswith("other|"))
+    assert math.isclose(probs["other"], (m.probabilities("type", scores)["other"] + other) / 2)
