@@ -55,6 +55,17 @@ def test_repair_that_complains_of_delay_is_a_tier_2_complaint() -> None:
     assert (result.type, result.tier) == ("complaint", "2")
 
 
+@pytest.mark.parametrize("text", ["信报箱有一个门掉了 第一次看到 修一下吧", "楼梯扶手松了 今天第一回注意到 麻烦来修"])
+def test_a_first_report_is_not_a_delay(text: str) -> None:
+    # 第一次 (the first time) was read as 第N次, a count of reports, and made first reports complaints
+    assert parse(text).type == "repair"
+
+
+@pytest.mark.parametrize("text", ["这是第三次报修了 水管还在漏", "第2回来说了 楼道灯还是不亮"])
+def test_a_counted_report_is_a_delay(text: str) -> None:
+    assert (parse(text).type, parse(text).tier) == ("complaint", "2")
+
+
 def test_complaint_details() -> None:
     result = parse("维修工小张态度太差了，还骂人，要求他道歉")
     assert result.type == "complaint"
