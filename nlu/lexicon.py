@@ -16,8 +16,8 @@ from nlu.regex_factors import required_factors
 
 LEXICON_PATH: Final[Path] = Path(__file__).parent / "data" / "lexicon.toml"
 CUE_GROUPS: Final[tuple[str, ...]] = (
-    "critical", "urgent", "low_urgency", "withdrawal", "complaint", "delay", "inquiry", "booking", "praise", "fault",
-    "suggestion", "emergency", "misconduct", "harm", "nuisance", "greeting",
+    "critical", "urgent", "low_urgency", "withdrawal", "complaint", "delay", "repeat", "inquiry", "booking", "praise",
+    "fault", "suggestion", "emergency", "misconduct", "harm", "nuisance", "greeting",
     "dept_engineering", "dept_cleaning_greening", "dept_security_order", "dept_service_attitude",
     "dept_fees", "dept_value_added", "person_at_risk", "body_harm", "imminent", "exposed",
 )  # fmt: skip
