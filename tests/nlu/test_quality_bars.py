@@ -48,18 +48,18 @@ def test_dev_critical_recall_on_the_first_corpus() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue bar not met: raw_e..raw_ze brought critical situations the rules and model do not yet recognise "
-    "(whole dev split 92.5 %, 527 of 570 critical messages); strict, so reaching 100 % makes this fail until unmarked",
+    reason="issue bar not met: raw_e..raw_zh brought critical situations the rules and model do not yet recognise "
+    "(whole dev split 92.5 %, 589 of 637 critical messages); strict, so reaching 100 % makes this fail until unmarked",
 )
 def test_dev_critical_recall_on_the_whole_dev_split(report: Report) -> None:
     assert report.critical_recall == 1.0
 
 
-# Regression floors, just under today's figures on the whole dev split (4,469 messages since raw_zb..raw_ze, written
+# Regression floors, just under today's figures on the whole dev split (4,912 messages since raw_zb..raw_zh, written
 # on the boundaries the parser found hardest; session 5's 948 dev rows of raw_a..raw_h are checked on their own below).
 # The issue's bars (type and urgency 95 %, category 90 %) are the target and are not met yet; these stop quality from
 # slipping further while the work goes on.
-FLOORS = {"type": 0.88, "urgency": 0.9, "category": 0.875, "tier": 0.715}
+FLOORS = {"type": 0.885, "urgency": 0.9, "category": 0.88, "tier": 0.715}
 FIRST_EIGHT = tuple("abcdefgh")
 """raw_a..raw_h: the dev rows the figures of session 5 were measured on (labels adjudicated since, REVIEW-s6.md)."""
 FIRST_EIGHT_FLOORS = {"type": 0.91, "urgency": 0.91, "category": 0.9, "tier": 0.74}
