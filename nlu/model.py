@@ -17,7 +17,7 @@ from typing import Final
 
 import numpy as np
 
-from nlu.features import Features, cjk_trigrams, word_features, word_pairs
+from nlu.features import Features, cjk_trigrams, word_features, word_pair_keys
 
 _INTERCEPT_ROW: Final[int] = 0
 _LONG_LOWER_CASE_OF_A_CHARACTER: Final[frozenset[str]] = frozenset({"\u0130".lower()})
@@ -64,7 +64,7 @@ class Models:
         self._bigram_rows: dict[str, int] = {}
         self._char_rows: dict[str, int] = {}
         self._trigram_rows: dict[str, int] = {}
-        self._word_pair_rows: dict[str, int] = {}
+        self._word_pair_rows: dict[tuple[str, str], int] = {}
         for feature, row in vocabulary.items():
             kind, key = feature[:2], feature[2:]
             if kind == "w:":
@@ -76,7 +76,8 @@ class Models:
             elif kind == "t:" and len(key) == 3 and _is_cjk(key):
                 self._trigram_rows[key] = row
             elif kind == "p:":
-                self._word_pair_rows[key] = row
+                first, _, second = key.partition(" ")  # a word feature has no space (see word_features)
+                self._word_pair_rows[first, second] = row
         # The same bigram and character rows keyed by code: a text's UTF-16 code units, read two at a time as one
         # 32-bit number (`_pair_code`), are its bigrams, without making a string of each pair.
         self._bigram_codes: dict[int, int] = {_pair_code(key): row for key, row in self._bigram_rows.items()}
@@ -126,7 +127,7 @@ class Models:
             rows = set(map(self._bigram_rows.get, map(operator.add, text, text[1:])))  # every pair of characters
             rows.update(map(self._char_rows.get, text))
         rows.update(map(self._trigram_rows.get, cjk_trigrams(text)))
-        rows.update(map(self._word_pair_rows.get, word_pairs(features.words)))
+        rows.update(map(self._word_pair_rows.get, word_pair_keys(features.words)))
         if self._words_as_they_stand:
             # The words as `word_features` makes them, without a Python step a word: every word in lower case, a
             # digit word as <num>. The lower case of a digit word or of a single character other than a Chinese one

@@ -72,3 +72,16 @@ def test_the_two_type_models_are_averaged_into_four_types() -> None:
     fine = m.probabilities("type_fine", scores)
     other = sum(p for label, p in fine.items() if label.startswith("other|"))
     assert math.isclose(probs["other"], (m.probabilities("type", scores)["other"] + other) / 2)
+
+
+def test_word_features_are_remembered_and_stay_right_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nlu import features
+
+    words = ["电梯", "坏", "了", "3", "502", "Gas", "LEAK", ",", "a", "İ", "漏水"]
+    expected = ["电梯", "坏", "了", "<num>", "<num>", "gas", "leak", "漏水"]  # a lone letter or mark is no word
+    assert features.word_features(words) == expected
+    assert list(features.word_pair_keys(words))[:2] == [("电梯", "坏"), ("坏", "了")]
+    monkeypatch.setattr(features, "_WORD_FEATURE", features._WordFeatureMemo())
+    monkeypatch.setattr(features._WordFeatureMemo, "LIMIT", 2)
+    assert features.word_features(words) == expected  # not remembered past the limit, still worked out
+    assert len(features._WORD_FEATURE) == 2
