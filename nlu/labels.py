@@ -47,6 +47,11 @@ def fine_type(type_: str, category: str) -> str:
     return f"other|{category}" if type_ == "other" else type_
 
 
+def type_of_fine(fine: str) -> str:
+    """The type a fine type belongs to (`other|value_added` → `other`)."""
+    return fine.partition("|")[0]
+
+
 def urgency_rank(urgency: str) -> int:
     """0 for normal, 1 for urgent, 2 for critical."""
     return URGENCIES.index(urgency)

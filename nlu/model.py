@@ -193,10 +193,8 @@ is compact and quick to read and a weight reads back as the float its decimal wo
 def pack_field(field: dict) -> dict:
     """A field as stored: classes, intercepts, the feature names in order, and their weights as one zlib-compressed
     base64 block of little-endian int32 (features × classes, row by row)."""
-    features = list(field["weights"])
-    units = np.rint(
-        np.array([field["weights"][f] for f in features]).reshape(len(features), len(field["classes"])) * WEIGHT_SCALE
-    )
+    features, table = _feature_table(field)
+    units = np.rint(table * WEIGHT_SCALE)
     block = base64.b64encode(zlib.compress(units.astype("<i4").tobytes(), 9)).decode("ascii")
     return {"classes": field["classes"], "intercept": field["intercept"], "features": features, "weights": block}
 

@@ -88,6 +88,12 @@ def test_danger_in_traditional_dialect_misheard_and_english_words_is_critical(te
         "这狗不咬人 放心",
         "The Fire Door won't close",
         "Fire drill tomorrow?",
+        # cigarette ends, fire insurance, being locked out and the fire lane are not an emergency
+        "绿化带全是烟头 没人扫",
+        "火灾险是物业统一买的吗",
+        "出门倒垃圾被关在外面了 钥匙在家里",
+        "消防车道被电动车占了",
+        "我家狗不会咬人的",
     ],
 )
 def test_their_harmless_neighbours_are_not(text: str) -> None:
@@ -120,18 +126,3 @@ def test_danger_told_by_its_symptoms_is_critical(text: str) -> None:
     """Danger without the usual words (fire, gas, faint): smoke of a colour, an appliance that gives shocks, a
     medical device without power, a body that does not answer, bleeding now, a missing child, an open manhole."""
     assert parse(text).urgency == "critical"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "绿化带全是烟头 没人扫",
-        "火灾险是物业统一买的吗",
-        "出门倒垃圾被关在外面了 钥匙在家里",
-        "消防车道被电动车占了",
-        "我家狗不会咬人的",
-    ],
-)
-def test_words_next_to_danger_that_are_not(text: str) -> None:
-    """Cigarette ends, fire insurance, being locked out and the fire lane are not an emergency."""
-    assert parse(text).urgency != "critical"
