@@ -10,7 +10,7 @@ import sys
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from itertools import repeat
 from pathlib import Path
 from typing import Final
@@ -24,6 +24,10 @@ _LONG_LOWER_CASE_OF_A_CHARACTER: Final[frozenset[str]] = frozenset({"\u0130".low
 """Lower cases of more than one character of a single character (İ, alone in Unicode; a test checks)."""
 MODEL_PATH: Final[Path] = Path(__file__).parent / "data" / "model.json"
 """The artefact. Rebuilt from the corpus by `python -m nlu.train`; never edited by hand."""
+ARTEFACT_FORMAT: Final[int] = 2
+"""2: one vocabulary grouped by feature kind and one weight matrix for all fields (1 stored each field apart)."""
+KINDS: Final[tuple[str, ...]] = ("w:", "c:", "u:", "t:", "p:", "")
+"""Feature kinds in row order: words, bigrams, characters, trigrams, word pairs, then every other feature ("")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,68 +38,145 @@ class FieldModel:
     columns: slice
 
 
-class Models:
-    """All fields' weights in one (features × classes-of-all-fields) matrix, so a message costs one lookup."""
+def _kind_of(feature: str) -> str:
+    """The kind a feature name is looked up by (see `Models.message_scores`): only names `extract_features` can
+    produce are keyed without their prefix (a bigram, character or trigram key is Chinese, so a lookup of any other
+    pair or character of the text finds nothing, as the regexes of `Features.names` skip it); the rest by full name."""
+    kind, key = feature[:2], feature[2:]
+    if kind == "w:" or kind == "p:":
+        return kind
+    if kind in _CJK_KEY_LENGTH and len(key) == _CJK_KEY_LENGTH[kind] and _is_cjk(key):
+        return kind
+    return ""
 
-    def __init__(self, spec: dict, trained_on: str = "") -> None:
+
+_CJK_KEY_LENGTH: Final[dict[str, int]] = {"c:": 2, "u:": 1, "t:": 3}
+
+
+class Models:
+    """All fields' weights in one (features × classes-of-all-fields) matrix, so a message costs one lookup.
+
+    Row 0 holds the intercepts; then the features by kind (`KINDS`), each kind keyed without its prefix, so a
+    message's words, bigrams and characters are looked up as they stand.
+    """
+
+    def __init__(
+        self,
+        fields: dict[str, tuple[str, ...]],
+        intercept: list[float],
+        keys: dict[str, list[str]],
+        matrix: np.ndarray,
+        trained_on: str = "",
+    ) -> None:
         self.trained_on = trained_on
         self.fields: dict[str, FieldModel] = {}
-        vocabulary: dict[str, int] = {}  # feature → its row, from 1: row 0 holds the intercepts
         width = 0
-        tables = []
-        for name, field in spec.items():
-            n = len(field["classes"])
-            self.fields[name] = FieldModel(tuple(field["classes"]), slice(width, width + n))
-            width += n
-            features, weights = _feature_table(field)
-            tables.append((self.fields[name].columns, features, weights))
-            for feature in features:
-                vocabulary.setdefault(feature, len(vocabulary) + 1)
-        matrix = np.zeros((len(vocabulary) + 1, width))
-        for columns, features, weights in tables:
-            if features:
-                rows = np.fromiter(map(vocabulary.__getitem__, features), np.intp, len(features))
-                matrix[rows, columns] = weights
-        self.vocabulary = vocabulary
-        # The rows by kind, keyed without the kind's prefix, so a message's words, bigrams and characters are looked up
-        # as they stand. Only names `extract_features` can produce go in: a bigram or character key is Chinese, so a
-        # lookup of any other pair or character of the text finds nothing, as the regexes of `Features.names` skip it.
-        self._word_rows: dict[str, int] = {}
-        self._bigram_rows: dict[str, int] = {}
-        self._char_rows: dict[str, int] = {}
-        self._trigram_rows: dict[str, int] = {}
-        self._word_pair_rows: dict[tuple[str, str], int] = {}
-        for feature, row in vocabulary.items():
-            kind, key = feature[:2], feature[2:]
-            if kind == "w:":
-                self._word_rows[key] = row
-            elif kind == "c:" and len(key) == 2 and _is_cjk(key):
-                self._bigram_rows[key] = row
-            elif kind == "u:" and len(key) == 1 and _is_cjk(key):
-                self._char_rows[key] = row
-            elif kind == "t:" and len(key) == 3 and _is_cjk(key):
-                self._trigram_rows[key] = row
-            elif kind == "p:":
-                first, _, second = key.partition(" ")  # a word feature has no space (see word_features)
-                self._word_pair_rows[first, second] = row
+        for name, classes in fields.items():
+            self.fields[name] = FieldModel(tuple(classes), slice(width, width + len(classes)))
+            width += len(classes)
+        self.keys = keys
+        rows: dict[str, dict] = {}
+        start = 1
+        for kind in KINDS:
+            rows[kind] = dict(zip(keys.get(kind, ()), range(start, start + len(keys.get(kind, ()))), strict=False))
+            start += len(rows[kind])
+        if matrix.shape != (start, width):
+            raise ValueError(f"model matrix is {matrix.shape}, its vocabulary and fields need {(start, width)}")
+        self._word_rows: dict[str, int] = rows["w:"]
+        self._bigram_rows: dict[str, int] = rows["c:"]
+        self._char_rows: dict[str, int] = rows["u:"]
+        self._trigram_rows: dict[str, int] = rows["t:"]
+        # A pair key is its two words joined by a space; a word feature has no space (see word_features).
+        self._word_pair_rows: dict[tuple[str, str], int] = dict(
+            zip(map(tuple, map(str.split, rows["p:"], repeat(" "))), rows["p:"].values(), strict=True)
+        )
+        self._other_rows: dict[str, int] = rows[""]
         # The same bigram and character rows keyed by code: a text's UTF-16 code units, read two at a time as one
-        # 32-bit number (`_pair_code`), are its bigrams, without making a string of each pair.
-        self._bigram_codes: dict[int, int] = {_pair_code(key): row for key, row in self._bigram_rows.items()}
-        self._char_codes: dict[int, int] = {ord(key): row for key, row in self._char_rows.items()}
+        # 32-bit number, are its bigrams, without making a string of each pair. The keys are encoded all at once the
+        # same way: each is two Chinese characters, so two code units, four bytes.
+        bigrams = "".join(self._bigram_rows).encode(_UTF16)
+        self._bigram_codes: dict[int, int] = dict(
+            zip(memoryview(bigrams).cast("I").tolist(), self._bigram_rows.values(), strict=True)
+        )
+        self._char_codes: dict[int, int] = dict(zip(map(ord, self._char_rows), self._char_rows.values(), strict=True))
         self._number_row = self._word_rows.get("<num>")
         # Words are looked up in lower case as they stand unless a key is the lower case of a single character.
         self._words_as_they_stand = _LONG_LOWER_CASE_OF_A_CHARACTER.isdisjoint(self._word_rows)
-        self.intercept = np.concatenate([np.array(field["intercept"], dtype=float) for field in spec.values()])
+        self.intercept = np.array(intercept, dtype=float)
         matrix[_INTERCEPT_ROW] = self.intercept
         self.matrix = matrix
         self._field_rows: dict[str, dict[str, list[float]]] = {name: {} for name in self.fields}
+
+    @classmethod
+    def from_fields(cls, spec: dict, trained_on: str = "") -> Models:
+        """From each field's classes, intercepts and weights as training gives them (feature → weights)."""
+        names = dict.fromkeys(feature for field in spec.values() for feature in field["weights"])
+        keys: dict[str, list[str]] = {kind: [] for kind in KINDS}
+        for feature in names:
+            kind = _kind_of(feature)
+            keys[kind].append(feature[len(kind) :])
+        row_of = {kind + key: row for row, (kind, key) in enumerate(_keys_in_row_order(keys), start=1)}
+        width = sum(len(field["classes"]) for field in spec.values())
+        matrix = np.zeros((len(row_of) + 1, width))
+        column = 0
+        for field in spec.values():
+            weights = field["weights"]
+            n = len(field["classes"])
+            if weights:
+                rows = np.fromiter(map(row_of.__getitem__, weights), np.intp, len(weights))
+                matrix[rows, column : column + n] = np.array(list(weights.values()), dtype=float).reshape(-1, n)
+            column += n
+        intercept = [value for field in spec.values() for value in field["intercept"]]
+        fields = {name: tuple(field["classes"]) for name, field in spec.items()}
+        return cls(fields, intercept, keys, matrix, trained_on)
+
+    @classmethod
+    def from_artefact(cls, data: dict) -> Models:
+        """From the stored form (see `artefact`)."""
+        if data.get("format") != ARTEFACT_FORMAT:
+            raise ValueError(f"model artefact format {data.get('format')!r}: rebuild it with `python -m nlu.train`")
+        fields = {name: tuple(field["classes"]) for name, field in data["fields"].items()}
+        intercept = [value for field in data["fields"].values() for value in field["intercept"]]
+        width = len(intercept)
+        units = np.frombuffer(zlib.decompress(base64.b64decode(data["weights"])), dtype="<i4")
+        matrix = np.empty((len(units) // width + 1, width))
+        np.divide(units.reshape(-1, width), WEIGHT_SCALE, out=matrix[1:])
+        return cls(fields, intercept, data["keys"], matrix, data.get("trained_on", ""))
+
+    def artefact(self) -> dict:
+        """The stored form: fields (classes, intercepts), the feature keys by kind in row order, and the weights as
+        one zlib-compressed base64 block of little-endian int32 in units of 1/WEIGHT_SCALE (rows × all columns)."""
+        units = np.rint(self.matrix[1:] * WEIGHT_SCALE).astype("<i4")
+        intercepts = self.intercept.tolist()
+        return {
+            "format": ARTEFACT_FORMAT,
+            "trained_on": self.trained_on,
+            "fields": {
+                name: {"classes": list(field.classes), "intercept": intercepts[field.columns]}
+                for name, field in self.fields.items()
+            },
+            "keys": {kind: list(self.keys.get(kind, ())) for kind in KINDS},
+            "weights": base64.b64encode(zlib.compress(units.tobytes(), 9)).decode("ascii"),
+        }
+
+    @cached_property
+    def vocabulary(self) -> dict[str, int]:
+        """Every feature by full name → its row (training's view; the parser looks features up by kind)."""
+        return {kind + key: row for row, (kind, key) in enumerate(_keys_in_row_order(self.keys), start=1)}
+
+    def _row(self, feature: str) -> int | None:
+        kind = _kind_of(feature)
+        table = {"w:": self._word_rows, "c:": self._bigram_rows, "u:": self._char_rows, "t:": self._trigram_rows}
+        if kind == "p:":
+            return self._word_pair_rows.get(tuple(feature[2:].split(" ", 1)))
+        return table.get(kind, self._other_rows).get(feature[len(kind) :])
 
     def _field_weights(self, field: str, feature: str) -> list[float] | None:
         """One known feature's weights for one field's classes, None if unknown. Kept: the extras are a handful."""
         known = self._field_rows[field]
         weights = known.get(feature)
         if weights is None:
-            row = self.vocabulary.get(feature)
+            row = self._row(feature)
             if row is None:
                 return None
             weights = known[feature] = self.matrix[row, self.fields[field].columns].tolist()
@@ -142,7 +223,7 @@ class Models:
                 rows.add(self._number_row)
         else:
             rows.update(map(self._word_rows.get, word_features(features.words)))
-        rows.update(map(self.vocabulary.get, features.others))
+        rows.update(map(self._other_rows.get, features.others))
         rows.discard(None)
         if not rows:
             return self.intercept.tolist()
@@ -170,9 +251,9 @@ _UTF16: Final[str] = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
 """UTF-16 in the machine's byte order, so that memoryview.cast reads its code units as numbers."""
 
 
-def _pair_code(pair: str) -> int:
-    """Two BMP characters as memoryview(pair.encode(_UTF16)).cast("I") reads them: one 32-bit number."""
-    return int.from_bytes(pair.encode(_UTF16), sys.byteorder)
+def _keys_in_row_order(keys: dict[str, list[str]]) -> Iterable[tuple[str, str]]:
+    """(kind, key) of every feature in the order of its row, from row 1."""
+    return ((kind, key) for kind in KINDS for key in keys.get(kind, ()))
 
 
 def _is_cjk(key: str) -> bool:
@@ -190,29 +271,9 @@ WEIGHT_SCALE: Final[int] = 10_000
 is compact and quick to read and a weight reads back as the float its decimal would parse to."""
 
 
-def pack_field(field: dict) -> dict:
-    """A field as stored: classes, intercepts, the feature names in order, and their weights as one zlib-compressed
-    base64 block of little-endian int32 (features × classes, row by row)."""
-    features, table = _feature_table(field)
-    units = np.rint(table * WEIGHT_SCALE)
-    block = base64.b64encode(zlib.compress(units.astype("<i4").tobytes(), 9)).decode("ascii")
-    return {"classes": field["classes"], "intercept": field["intercept"], "features": features, "weights": block}
-
-
-def _feature_table(field: dict) -> tuple[list[str], np.ndarray]:
-    """A field's feature names and their weights (features × classes), stored (see `pack_field`) or as trained (a
-    dict of feature → weights)."""
-    weights = field["weights"]
-    if isinstance(weights, dict):
-        return list(weights), np.array(list(weights.values()), dtype=float).reshape(len(weights), len(field["classes"]))
-    units = np.frombuffer(zlib.decompress(base64.b64decode(weights)), dtype="<i4")
-    return field["features"], (units / WEIGHT_SCALE).reshape(len(field["features"]), len(field["classes"]))
-
-
 def load_models(path: Path = MODEL_PATH) -> Models:
     """Read a model artefact."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return Models(data["fields"], data.get("trained_on", ""))
+    return Models.from_artefact(json.loads(path.read_text(encoding="utf-8")))
 
 
 @cache

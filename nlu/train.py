@@ -16,7 +16,7 @@ from nlu.classify import Decision, decide
 from nlu.corpus import CORPUS_DIR, Example, load_split
 from nlu.evaluate import Report, score
 from nlu.labels import CATEGORIES, FINE_TYPES, TIERS, TYPES, URGENCIES, fine_type, urgency_rank
-from nlu.model import MODEL_PATH, Models, pack_field, type_features
+from nlu.model import MODEL_PATH, Models, type_features
 
 REGULARISATION = {"type": 4.0, "urgency": 4.0, "category": 4.0, "tier": 2.0}
 """Inverse regularisation strength C per field, chosen by 5-fold cross-validation on the train split."""
@@ -122,7 +122,7 @@ def cross_validate(
     rows = [(analyses[ex.text].features, ex) for ex in examples]
     pooled = Report()
     for k in range(folds):
-        fitted = Models(fit_rows([r for r in rows if fold_of(r[1].id, folds) != k], regularisation))
+        fitted = Models.from_fields(fit_rows([r for r in rows if fold_of(r[1].id, folds) != k], regularisation))
         held_out = [ex for ex in examples if fold_of(ex.id, folds) == k]
         part = score(held_out, lambda text, m=fitted: _predicted(decide(analyses[text], m)))
         pooled.total += part.total
@@ -157,10 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         _print_cv(examples, grid=args.grid)
         return 0
     fields = train(examples)
-    artefact = {
-        "trained_on": f"train split, {len(examples)} messages, corpus {corpus_digest()}",
-        "fields": {name: pack_field(field) for name, field in fields.items()},
-    }
+    trained_on = f"train split, {len(examples)} messages, corpus {corpus_digest()}"
+    artefact = Models.from_fields(fields, trained_on).artefact()
     args.out.write_text(json.dumps(artefact, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     sizes = {name: len(spec["weights"]) for name, spec in fields.items()}
     print(f"trained on {len(examples)} messages; features per field: {sizes}; wrote {args.out}")

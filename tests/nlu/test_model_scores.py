@@ -8,7 +8,7 @@ import pytest
 
 from nlu.analysis import analyse
 from nlu.classify import _type_probabilities
-from nlu.model import Models, models, pack_field
+from nlu.model import Models, models
 
 
 @pytest.mark.parametrize(
@@ -41,7 +41,7 @@ def test_scores_by_kind_with_odd_words(text: str) -> None:
 def test_a_model_with_the_lower_case_of_i_with_a_dot_above_looks_words_up_one_by_one() -> None:
 
     spec = {"type": {"classes": ["a", "b"], "intercept": [0.0, 0.0], "weights": {"w:i\u0307": [1.0, -1.0]}}}
-    model = Models(spec)
+    model = Models.from_fields(spec)
     for text in ["\u0130 坏了", "i\u0307 坏了"]:
         analysis = analyse(text)
         assert model.message_scores(analysis.feature_kinds) == model.scores(analysis.features), text
@@ -57,10 +57,19 @@ def test_a_stored_field_reads_back_as_trained() -> None:
         },
         "urgency": {"classes": ["n", "u", "c"], "intercept": [0.0, 0.1, 0.2], "weights": {"w:x": [0.1, 0.2, 0.3]}},
     }
-    trained = Models(spec)
-    stored = Models(json.loads(json.dumps({name: pack_field(field) for name, field in spec.items()})))
-    assert stored.vocabulary == trained.vocabulary
+    trained = Models.from_fields(spec, "a test")
+    stored = Models.from_artefact(json.loads(json.dumps(trained.artefact())))
+    assert stored.vocabulary == trained.vocabulary == {"w:x": 1, "c:漏水": 2}
     assert np.array_equal(stored.matrix, trained.matrix)
+    assert stored.trained_on == "a test"
+    assert stored.probabilities("urgency", stored.scores({"w:x"})) == trained.probabilities(
+        "urgency", trained.scores({"w:x"})
+    )
+
+
+def test_an_artefact_of_another_format_asks_for_a_rebuild() -> None:
+    with pytest.raises(ValueError, match="rebuild"):
+        Models.from_artefact({"fields": {}, "weights": ""})
 
 
 def test_the_two_type_models_are_averaged_into_four_types() -> None:
