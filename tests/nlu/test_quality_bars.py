@@ -49,7 +49,7 @@ def test_dev_critical_recall_on_the_first_corpus() -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="issue bar not met: raw_e..raw_zk brought critical situations the rules and model do not yet recognise "
-    "(whole dev split 91.7 %, 618 of 674 critical messages); strict, so reaching 100 % makes this fail until unmarked",
+    "(whole dev split 92.0 %, 621 of 675 critical messages); strict, so reaching 100 % makes this fail until unmarked",
 )
 def test_dev_critical_recall_on_the_whole_dev_split(report: Report) -> None:
     assert report.critical_recall == 1.0
@@ -59,7 +59,7 @@ def test_dev_critical_recall_on_the_whole_dev_split(report: Report) -> None:
 # on the boundaries the parser found hardest; session 5's 948 dev rows of raw_a..raw_h are checked on their own below).
 # The issue's bars (type and urgency 95 %, category 90 %) are the target and are not met yet; these stop quality from
 # slipping further while the work goes on.
-FLOORS = {"type": 0.885, "urgency": 0.9, "category": 0.88, "tier": 0.715}
+FLOORS = {"type": 0.895, "urgency": 0.91, "category": 0.9, "tier": 0.745}
 FIRST_EIGHT = tuple("abcdefgh")
 """raw_a..raw_h: the dev rows the figures of session 5 were measured on (labels adjudicated since, REVIEW-s6.md)."""
 FIRST_EIGHT_FLOORS = {"type": 0.91, "urgency": 0.91, "category": 0.9, "tier": 0.74}
