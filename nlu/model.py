@@ -75,11 +75,13 @@ class Models:
             self.fields[name] = FieldModel(tuple(classes), slice(width, width + len(classes)))
             width += len(classes)
         self.keys = keys
-        rows: dict[str, dict] = {}
+        rows: dict[str, dict[str, int]] = {}  # kind → key → row
         start = 1
         for kind in KINDS:
-            rows[kind] = dict(zip(keys.get(kind, ()), range(start, start + len(keys.get(kind, ()))), strict=False))
-            start += len(rows[kind])
+            kind_keys = keys.get(kind, ())
+            rows[kind] = dict(zip(kind_keys, range(start, start + len(kind_keys)), strict=True))
+            start += len(kind_keys)
+        self._rows_by_kind = rows
         if matrix.shape != (start, width):
             raise ValueError(f"model matrix is {matrix.shape}, its vocabulary and fields need {(start, width)}")
         self._word_rows: dict[str, int] = rows["w:"]
@@ -115,7 +117,7 @@ class Models:
         for feature in names:
             kind = _kind_of(feature)
             keys[kind].append(feature[len(kind) :])
-        row_of = {kind + key: row for row, (kind, key) in enumerate(_keys_in_row_order(keys), start=1)}
+        row_of = _vocabulary(keys)
         width = sum(len(field["classes"]) for field in spec.values())
         matrix = np.zeros((len(row_of) + 1, width))
         column = 0
@@ -162,14 +164,12 @@ class Models:
     @cached_property
     def vocabulary(self) -> dict[str, int]:
         """Every feature by full name → its row (training's view; the parser looks features up by kind)."""
-        return {kind + key: row for row, (kind, key) in enumerate(_keys_in_row_order(self.keys), start=1)}
+        return _vocabulary(self.keys)
 
     def _row(self, feature: str) -> int | None:
+        """One feature's row by its full name, looked up in its kind's rows (without building `vocabulary`)."""
         kind = _kind_of(feature)
-        table = {"w:": self._word_rows, "c:": self._bigram_rows, "u:": self._char_rows, "t:": self._trigram_rows}
-        if kind == "p:":
-            return self._word_pair_rows.get(tuple(feature[2:].split(" ", 1)))
-        return table.get(kind, self._other_rows).get(feature[len(kind) :])
+        return self._rows_by_kind[kind].get(feature[len(kind) :])
 
     def _field_weights(self, field: str, feature: str) -> list[float] | None:
         """One known feature's weights for one field's classes, None if unknown. Kept: the extras are a handful."""
@@ -251,9 +251,10 @@ _UTF16: Final[str] = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
 """UTF-16 in the machine's byte order, so that memoryview.cast reads its code units as numbers."""
 
 
-def _keys_in_row_order(keys: dict[str, list[str]]) -> Iterable[tuple[str, str]]:
-    """(kind, key) of every feature in the order of its row, from row 1."""
-    return ((kind, key) for kind in KINDS for key in keys.get(kind, ()))
+def _vocabulary(keys: dict[str, list[str]]) -> dict[str, int]:
+    """Every feature's full name → its row: the kinds in `KINDS` order, each kind's keys in order, from row 1."""
+    names = (kind + key for kind in KINDS for key in keys.get(kind, ()))
+    return {name: row for row, name in enumerate(names, start=1)}
 
 
 def _is_cjk(key: str) -> bool:
