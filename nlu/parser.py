@@ -40,6 +40,7 @@ def parse_strict(text: str, *, now: datetime | None = None) -> ParsedRequest:
         rooms=tuple(dict.fromkeys(m.canonical for m in analysis.rooms)),
         negated=tuple(dict.fromkeys(c.term for c in analysis.cues if c.negated)),
         withdrawn=decision.withdrawn,
+        danger_doubt=decision.danger_doubt,
         problems=analysis.problems,
         truncated=analysis.normalized.truncated,
     )

@@ -58,6 +58,8 @@ class ParsedRequest:
     rooms: tuple[str, ...] = ()
     negated: tuple[str, ...] = ()
     withdrawn: bool = False
+    danger_doubt: bool = False
+    """Not critical, but the model sees some chance of danger: ask the resident (有人受伤或有危险吗？)."""
     problems: int = 1
     truncated: bool = False
 

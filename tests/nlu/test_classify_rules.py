@@ -126,3 +126,33 @@ def test_danger_told_by_its_symptoms_is_critical(text: str) -> None:
     """Danger without the usual words (fire, gas, faint): smoke of a colour, an appliance that gives shocks, a
     medical device without power, a body that does not answer, bleeding now, a missing child, an open manhole."""
     assert parse(text).urgency == "critical"
+
+
+@pytest.mark.parametrize("text", ["物业费怎么交", "快递放哪了", "厨房水龙头有点滴水 3-2-502", "你好", "谢谢师傅"])
+def test_everyday_messages_raise_no_danger_question(text: str) -> None:
+    assert parse(text).danger_doubt is False
+
+
+@pytest.mark.parametrize("text", ["着火了", "电梯困人了 快来", "刚才的焦味是楼下炒辣椒，没事了"])
+def test_a_critical_or_called_off_danger_is_not_asked_about(text: str) -> None:
+    # 特急 goes straight to the emergency flow; a danger called off needs no question
+    assert parse(text).danger_doubt is False
+
+
+def test_the_danger_question_follows_the_models_doubt_about_critical() -> None:
+    from nlu.classify import DANGER_QUESTION_DOUBT
+    from nlu.corpus import load_split
+
+    flagged = 0
+    for example in load_split("dev")[:600]:
+        parsed = parse(example.text)
+        p = parsed.confidence["critical"]
+        assert 0.0 <= p <= 1.0
+        called_off = any(c.evidence.startswith("撤回") or c.evidence.startswith("危险已解除") for c in parsed.cues)
+        expected = parsed.urgency != "critical" and p >= DANGER_QUESTION_DOUBT and not called_off
+        if not parsed.withdrawn and not called_off:
+            assert parsed.danger_doubt is expected, example.text
+        flagged += parsed.danger_doubt
+        if parsed.danger_doubt:
+            assert any("请住户确认" in c.evidence for c in parsed.cues_for("urgency"))
+    assert 0 < flagged < 60, flagged  # some messages are asked about, and only a few in a hundred
