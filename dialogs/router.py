@@ -3,10 +3,11 @@
 Order of precedence in one turn:
 1. button payloads of past messages (confirm a repair, a callback score, a ticket's detail);
 2. navigation: 取消 / 返回 / 重新开始 / 帮助 / 我的工单 / 修改房号;
-3. an emergency, whatever else is going on (the form in progress is kept as a draft);
+3. the answer to 有人受伤或有危险吗？, asked when the NLU doubts a message is harmless (it holds that message);
+   then an emergency, whatever else is going on (the form in progress is kept as a draft);
 4. the flow in progress, unless the message is clearly a new request (then: finish it or switch?);
 5. a draft left by an idle timeout is offered back before anything new starts;
-6. a new request, by what the NLU says it is.
+6. a new request, by what the NLU says it is; asked about danger first when the NLU doubts it is harmless.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dialogs.flows import (
     binding,
     booking,
     complaint,
+    danger_check,
     emergency,
     feedback,
     inquiry,
@@ -32,6 +34,7 @@ from dialogs.flows import (
     voice,
 )
 from dialogs.messages import Kind
+from nlu import parse
 from storage.attachments.service import add_attachment
 from storage.errors import AttachmentRejected
 
@@ -88,6 +91,8 @@ async def route(turn: Turn) -> None:
     command = _navigation_word(payload) if payload else NAVIGATION.get(turn.text.strip("。.!！ "))
     if command:
         return await _navigate(turn, command)
+    if state.flow == danger_check.NAME:
+        return await _danger_answer(turn)
     if payload.startswith("draft:"):
         return await _draft_answer(turn, payload)
     if payload.startswith("switch:"):
@@ -130,6 +135,8 @@ async def start_request(turn: Turn) -> None:
         return await _help(turn)
     if _is_emergency(turn):
         return await emergency.start(turn)
+    if _doubts_danger(turn):
+        return await danger_check.ask(turn)
     if turn.resident.elderly and parsed.type in ("repair", "complaint") and not parsed.withdrawn:
         return await voice.heard(turn, None)  # the simplified flow: read back, then one question at a time
     if parsed.withdrawn:
@@ -152,6 +159,38 @@ async def start_request(turn: Turn) -> None:
 def _is_emergency(turn: Turn) -> bool:
     parsed = turn.parsed
     return parsed.urgency == "critical" and not parsed.withdrawn
+
+
+def _doubts_danger(turn: Turn) -> bool:
+    """The NLU gives 特急 some chance without making the message critical: ask before guessing."""
+    parsed = turn.parsed
+    return parsed.danger_doubt and not parsed.withdrawn
+
+
+async def _danger_answer(turn: Turn, voice_id: int | None = None) -> None:
+    """The resident answered 有人受伤或有危险吗？: the held message becomes an emergency, or goes on as read."""
+    state = turn.state
+    answer = danger_check.read_answer(turn)
+    if answer is danger_check.Answer.UNCLEAR and danger_check.ask_once_more(turn):
+        return
+    held, held_voice = state.slots.get("held_text") or "", state.slots.get("voice_id")
+    extra = danger_check.extra_words(turn)
+    text = "\n".join(part for part in (held, extra) if part)
+    state.finish()
+    if answer is danger_check.Answer.DANGER:
+        text += turn.w("danger_check.confirmed_note")
+    kind = Kind.VOICE if held_voice is not None else Kind.TEXT
+    turn.incoming = replace(turn.incoming, text=text, payload=None, kind=kind)
+    turn._parsed = parse(text, now=turn.now)
+    if answer is danger_check.Answer.DANGER:
+        await emergency.start(turn)
+        for recording in (held_voice, voice_id):
+            await voice.attach_recording(turn, recording)
+        return
+    turn._parsed = replace(turn.parsed, danger_doubt=False)  # asked and answered: no second question
+    if held_voice is not None and not _is_emergency(turn):
+        return await voice.heard(turn, held_voice)
+    await start_request(turn)
 
 
 def _is_new_request(turn: Turn) -> bool:
@@ -299,6 +338,8 @@ async def _voice_note(turn: Turn) -> None:
     state = turn.state
     if not turn.text:
         return await voice.no_transcript(turn, voice_id, _menu_rows(turn))
+    if state.flow == danger_check.NAME:
+        return await _danger_answer(turn, voice_id)
     if _is_emergency(turn) and state.flow != emergency.NAME:
         if state.active:
             state.put_aside(turn.now, "emergency")
@@ -309,6 +350,10 @@ async def _voice_note(turn: Turn) -> None:
             state.slots.setdefault("voice_ids", []).append(voice_id)
         await FLOWS[state.flow].handle(turn)
         return await voice.attach_recording(turn, voice_id)
+    if _doubts_danger(turn):
+        if state.active:
+            state.put_aside(turn.now, "voice")
+        return await danger_check.ask(turn, voice_id=voice_id)
     await voice.heard(turn, voice_id)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from dialogs.context import Turn
-from dialogs.flows import binding, booking, complaint, emergency, feedback, inquiry, intake, status, voice
+from dialogs.flows import binding, booking, complaint, danger_check, emergency, feedback, inquiry, intake, status, voice
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ FLOWS: dict[str, FlowSteps] = {
     intake.NAME: FlowSteps(intake.handle, intake.reprompt),
     complaint.NAME: FlowSteps(complaint.handle, complaint.reprompt),
     emergency.NAME: FlowSteps(emergency.handle, emergency.reprompt),
+    danger_check.NAME: FlowSteps(danger_check.handle, danger_check.reprompt),
     inquiry.NAME: FlowSteps(inquiry.handle, inquiry.reprompt),
     booking.NAME: FlowSteps(booking.handle, booking.reprompt),
     status.NAME: FlowSteps(status.handle, status.reprompt),
@@ -49,6 +50,7 @@ FREE_TEXT_STEPS = {
     (feedback.CALLBACK_FLOW, feedback.Step.SERVICE),  # anything not a service wish is started as a new message
     (voice.NAME, voice.Step.ASK),
     (voice.NAME, voice.Step.HEARD),
+    (danger_check.NAME, danger_check.Step.ASK),
 }
 
 __all__ = ["FLOWS", "FREE_TEXT_STEPS", "FlowSteps"]
