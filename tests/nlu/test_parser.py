@@ -102,3 +102,34 @@ def test_evaluate_cli_reads_a_split_or_a_file(tmp_path) -> None:
         [sys.executable, "-m", "nlu.evaluate", str(sample)], capture_output=True, text=True, check=True
     )
     assert "messages: 1" in out.stdout and "room      100.00 %" in out.stdout
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我家小孩刚刚误食了洗衣凝珠 嘴里都是泡沫",
+        "宝宝好像吞了一颗纽扣电池 怎么办",
+        "楼下那条狗把一个老人按在地上还在咬",
+        "七号楼的铁栏杆带电 我儿子摸了一下被弹开",
+        "我妈突然冒冷汗 说话含糊 人站不稳 2-1-302",
+        "路边躺着一个大爷 怎么推都推不醒",
+        "我女儿下午出去玩到现在没回来 电话也打不通",
+        "my son went missing near the playground 10 minutes ago",
+    ],
+)
+def test_long_tail_dangers_are_critical(text: str) -> None:
+    # hazards told without the textbook words: swallowed poison, a dog still biting, live metal, stroke-like
+    # symptoms, a person who cannot be woken, a missing child (cue groups added in session 10)
+    assert parse(text).urgency == "critical", parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上个月我被隔壁的狗咬过一次 现在看到就怕 能不能让他们遛狗牵绳",
+        "明天停电几点到几点 我家有个制氧机",
+        "扶手有点松 晃得厉害 麻烦来紧一下",
+    ],
+)
+def test_the_same_words_without_a_present_danger_are_not_critical(text: str) -> None:
+    assert parse(text).urgency != "critical", parse(text).cues
