@@ -8,6 +8,7 @@ from typing import Final
 from nlu.analysis import Analysis
 from nlu.features import DANGER_PAIR
 from nlu.labels import type_of_fine
+from nlu.lexicon import lexicon
 from nlu.model import Models, type_features
 from nlu.request import Cue
 
@@ -68,6 +69,15 @@ def _live_terms(analysis: Analysis) -> dict[str, list[str]]:
     return live
 
 
+def _danger_pairs(live: dict[str, list[str]]) -> list[str]:
+    """Each pair of factor groups both live in the message (误喝 + 消毒液, 漏油 + 抽烟), as `term+term`; none when the
+    one harmed is a pet."""
+    lex = lexicon()
+    if not lex.danger_pairs_unless.isdisjoint(live):
+        return []
+    return [f"{live[a][0]}+{live[b][0]}" for a, b in lex.danger_pairs if a in live and b in live]
+
+
 def _type_probabilities(models: Models, scores: list[float]) -> dict[str, float]:
     """The mean of two type models: one over the four types, one over the fine types (`other` split by department,
     summed back). Cross-validation on the train split: type 88.5 → 88.8 % against the four-type model alone."""
@@ -108,7 +118,7 @@ def decide(analysis: Analysis, models: Models) -> Decision:
     decision.cues.append(Cue("type", decision.type, f"模型 {decision.confidence['type']:.2f}"))
 
     live = _live_terms(analysis)
-    critical = live.get("critical", [])
+    critical = live.get("critical", []) + _danger_pairs(live)
     delay = live.get("delay", [])
     withdrawal = live.get("withdrawal", [])
     delayed = bool(delay) and decision.type == "repair"  # the spec's rule: a repair request that complains of delay

@@ -20,6 +20,7 @@ CUE_GROUPS: Final[tuple[str, ...]] = (
     "fault", "suggestion", "emergency", "misconduct", "harm", "nuisance", "greeting",
     "dept_engineering", "dept_cleaning_greening", "dept_security_order", "dept_service_attitude",
     "dept_fees", "dept_value_added", "person_at_risk", "body_harm", "imminent", "exposed",
+    "toxic", "ingest", "fuel_spill", "ignition", "pet",
 )  # fmt: skip
 
 
@@ -108,6 +109,10 @@ class Lexicon:
     ongoing: re.Pattern[str]
     hypothetical: re.Pattern[str]
     feared: re.Pattern[str]
+    danger_pairs: tuple[tuple[str, str], ...]
+    """Pairs of cue groups that, both live in one message, make it critical ([danger_pairs])."""
+    danger_pairs_unless: frozenset[str]
+    """Cue groups that, live, keep the pairs from counting (a pet as the one harmed)."""
 
 
 @cache
@@ -153,6 +158,8 @@ def lexicon() -> Lexicon:
         hypothetical=_alternation(raw["hypothetical"]["markers"]),
         # 怕掉下去, 很容易着火, 差点摔倒: a fear or a near miss just before the cue, not the thing itself
         feared=re.compile(r"(?:" + _alternation(raw["hypothetical"]["feared"]).pattern + r")[^,，。!！?？\s]{0,4}$"),
+        danger_pairs=tuple((a, b) for a, b in raw["danger_pairs"]["pairs"]),
+        danger_pairs_unless=frozenset(raw["danger_pairs"]["unless"]),
     )
 
 

@@ -1,6 +1,9 @@
 """Factors of danger (a person + harm to the body now, a thing about to fall + people below) become model features,
 and the urgency a row teaches is the highest its gold allows."""
 
+import pytest
+
+from nlu import parse
 from nlu.analysis import analyse
 from nlu.corpus import Example
 from nlu.train import training_label
@@ -35,3 +38,33 @@ def test_training_label_takes_the_highest_acceptable_urgency() -> None:
 
 def test_training_label_of_other_fields_is_the_first_listed() -> None:
     assert training_label(_row("normal", "repair/other"), "type") == "repair"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我家孩子把洗衣凝珠当糖吃了 现在一直咳",
+        "老爷子把玻璃瓶里的防冻液喝了一口",
+        "车库里一辆面包车在滴汽油 两个人蹲在旁边抽烟",
+        "楼道里有人往油桶里灌柴油 还有人在边上点烟",
+    ],
+)
+def test_a_danger_pair_makes_a_message_critical(text: str) -> None:
+    # something toxic swallowed; fuel spilt where someone strikes a flame: [danger_pairs] in the lexicon
+    parsed = parse(text)
+    assert parsed.urgency == "critical", parsed.cues
+    assert any("+" in c.evidence for c in parsed.cues_for("urgency") if c.value == "critical")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "洁厕灵用完了 物业有卖的吗",
+        "楼下有人抽烟 烟味飘到我家",
+        "我家狗在草坪上吃了你们放的老鼠药 现在在宠物医院",
+        "地库有辆车漏油 地上一滩 麻烦通知车主",
+    ],
+)
+def test_one_factor_alone_or_a_pet_harmed_is_not_a_danger_pair(text: str) -> None:
+    parsed = parse(text)
+    assert not any("+" in c.evidence for c in parsed.cues_for("urgency") if c.value == "critical"), parsed.cues
