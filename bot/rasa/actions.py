@@ -25,6 +25,7 @@ from dialogs.business import (
     validate_phone,
     validate_room,
 )
+from dialogs.flows import danger_check, emergency
 from storage.communities.service import policy_for
 from storage.errors import NotFound
 from storage.residents.service import rooms_of
@@ -41,6 +42,8 @@ COMPLAINT_SLOTS: Final = (
     "room",
     "phone",
 )
+#: Asked after the description only when `nlu.parse` flags `danger_doubt` (有人受伤或有危险吗？): "yes" or "no".
+DANGER_SLOT: Final = "danger"
 #: Slots a Rasa NLU may fill from the first message; when empty (or not one of our labels) `nlu.parse` decides.
 NLU_SLOTS: Final = ("urgency", "category")
 #: The survey's slots: the three 1-5 scores, then an optional comment.
@@ -139,10 +142,47 @@ class _ContactValidation(DeskFormValidation):
 
 
 class ValidateRepairForm(_ContactValidation):
-    """`validate_repair_form`: room against the registry, phone as a mobile number."""
+    """`validate_repair_form`: room against the registry, phone as a mobile number; and, when the parser doubts the
+    description is harmless, one question before them (有人受伤或有危险吗？), as the built-in dialog asks it."""
 
     def name(self) -> str:
         return "validate_repair_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        """The domain's slots, with `danger` after the description when `nlu.parse` flags `danger_doubt`."""
+        slots = list(domain_slots)
+        description = _text(tracker.get_slot("description"))
+        if description and "description" in slots and DANGER_SLOT not in slots:
+            parsed = nlu.parse(description)
+            if parsed.danger_doubt and not parsed.withdrawn:
+                slots.insert(slots.index("description") + 1, DANGER_SLOT)
+        return slots
+
+    async def extract_danger(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The answer to the danger question is the resident's whole message (a slot the form adds itself)."""
+        if tracker.get_slot("requested_slot") != DANGER_SLOT:
+            return {}
+        return {DANGER_SLOT: _text(tracker.latest_message.get("text"))}
+
+    async def validate_danger(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """有 (or a critical answer) → "yes", with the emergency numbers at once; 没有 → "no"; else asked again."""
+        answer = danger_check.answer_of(_text(value) or "")
+        if answer is danger_check.Answer.DANGER:
+            call = self.call
+            policy = await policy_for(call.session, call.community_id)
+            description = _text(tracker.get_slot("description")) or ""
+            numbers = emergency.numbers_text(policy, description)
+            dispatcher.utter_message(text=call.wording("emergency.first", numbers=numbers))
+            return {DANGER_SLOT: "yes"}
+        if answer is danger_check.Answer.SAFE:
+            return {DANGER_SLOT: "no"}
+        return {DANGER_SLOT: None}
 
 
 class ValidateComplaintForm(_ContactValidation):
@@ -189,7 +229,7 @@ class _Submit(DeskAction):
             now=call.now,
         )
         dispatcher.utter_message(text=await commitment(call.session, ticket, wording=call.wording))
-        return [SlotSet(TICKET_NUMBER, ticket.number), *_reset(*self.form_slots, *NLU_SLOTS)]
+        return [SlotSet(TICKET_NUMBER, ticket.number), *_reset(*self.form_slots, *NLU_SLOTS, DANGER_SLOT)]
 
 
 class SubmitRepair(_Submit):
@@ -202,11 +242,12 @@ class SubmitRepair(_Submit):
 
     def request_form(self, call: Call, tracker: Tracker, description: str) -> RequestForm:
         labels = request_labels(nlu.parse(description))
+        danger = _text(tracker.get_slot(DANGER_SLOT)) == "yes"  # the resident said someone is hurt or in danger
         return RequestForm(
             kind=labels.kind,
             category=_label(tracker, "category", nlu.CATEGORIES) or labels.category,
-            urgency=_label(tracker, "urgency", nlu.URGENCIES) or labels.urgency,
-            description=description,
+            urgency="critical" if danger else _label(tracker, "urgency", nlu.URGENCIES) or labels.urgency,
+            description=description + call.wording("danger_check.confirmed_note") if danger else description,
             room=_text(tracker.get_slot("room")),
             phone=_text(tracker.get_slot("phone")),
             name=call.resident.name,

@@ -18,6 +18,7 @@ from enum import Enum, StrEnum
 from typing import Final
 
 from dialogs.context import Turn
+from nlu import ParsedRequest, parse
 
 NAME: Final = "danger_check"
 YES, NO = "danger:yes", "danger:no"
@@ -60,18 +61,27 @@ async def handle(turn: Turn) -> None:
 
 
 def read_answer(turn: Turn) -> Answer:
-    """What the resident answered: a button, a yes or no in words (有人受伤了 / 没有 / 没事), or a message that is
-    itself an emergency. 不知道 and anything else is unclear."""
-    payload = turn.incoming.payload or ""
-    said = turn.text.strip(_TRIM)
+    """What the resident answered this turn (see `answer_of`)."""
+    return answer_of(turn.text, payload=turn.incoming.payload or "", parsed=turn.parsed)
+
+
+def answer_of(text: str, *, payload: str = "", parsed: ParsedRequest | None = None) -> Answer:
+    """An answer to the question: a button, a yes or no in words (有人受伤了 / 没有 / 没事), or a message that is
+    itself an emergency (`parsed` is the NLU's reading of `text`, parsed here if not given). 不知道 and anything else
+    is unclear. The Rasa action server reads its `danger` slot with the same function."""
+    said = text.strip().strip(_TRIM)
     if payload == YES or said in YES_WORDS:
         return Answer.DANGER
     if payload == NO or said in NO_WORDS or said.startswith(_NO_PREFIXES):
         return Answer.SAFE
     if said.startswith("有") and not said.startswith("有没有"):  # 有人受伤了, 有的 孩子就在下面
         return Answer.DANGER
-    if said and (any(word in said for word in _DANGER_WORDS) or turn.parsed.urgency == "critical"):
+    if said and any(word in said for word in _DANGER_WORDS):
         return Answer.DANGER
+    if said:
+        parsed = parsed or parse(said)
+        if parsed.urgency == "critical" and not parsed.withdrawn:
+            return Answer.DANGER
     return Answer.UNCLEAR
 
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from dialogs.business import RequestForm
 from dialogs.context import Turn
 from dialogs.flows import _contact
+from storage.policy.schema import Policy
 from storage.rooms.service import get_room
 from storage.tickets.actor import Actor
 from storage.tickets.service import amend_ticket
@@ -22,15 +23,15 @@ class Step(StrEnum):
     ROOM = "room"
 
 
-def numbers_text(turn: Turn, text: str) -> str:
+def numbers_text(policy: Policy, text: str) -> str:
     """The emergency numbers this message calls for, e.g. 火警 119、急救 120."""
-    return "、".join(f"{n.name} {n.number}" for n in turn.policy.emergency_numbers_for(text))
+    return "、".join(f"{n.name} {n.number}" for n in policy.emergency_numbers_for(text))
 
 
 async def start(turn: Turn) -> None:
     """Answer first, create the ticket at once, then ask for the room if it is not known."""
     parsed = turn.parsed
-    turn.say(turn.w("emergency.first", numbers=numbers_text(turn, parsed.normalized or turn.text)))
+    turn.say(turn.w("emergency.first", numbers=numbers_text(turn.policy, parsed.normalized or turn.text)))
     slots: dict = {}
     await _contact.prefill(turn, slots)
     form = RequestForm(

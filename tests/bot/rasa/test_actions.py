@@ -97,6 +97,64 @@ async def test_a_known_resident_gets_room_and_phone_from_the_profile(client: Tes
     assert slot_sets(result) == {"description": "阳台门关不上了", "room": "3-2-502", "phone": "13812345678"}
 
 
+# --- 有人受伤或有危险吗？, as the built-in dialog asks it --------------------------------------------------------
+
+
+def doubtful_description() -> str:
+    from tests.dialogs.test_danger_check import doubtful
+
+    return doubtful()
+
+
+async def test_a_doubtful_description_asks_about_danger_before_the_room(client: TestClient) -> None:
+    result = await validate_repair(client, description=doubtful_description())
+    assert slot_sets(result)["requested_slot"] == "danger"  # Rasa asks it with utter_ask_danger
+
+
+async def test_a_harmless_description_goes_straight_on(client: TestClient) -> None:
+    result = await validate_repair(client, description="客厅灯不亮了")
+    assert "requested_slot" not in slot_sets(result)  # Rasa's FormAction asks the domain's next slot itself
+
+
+async def test_yes_gives_the_emergency_numbers_at_once_and_no_goes_on(client: TestClient) -> None:
+    description = doubtful_description()
+    yes = await call(
+        client,
+        "validate_repair_form",
+        text="有人受伤了",
+        slots={"description": description},
+        candidates={"danger": "有人受伤了"},
+        active_loop="repair_form",
+    )
+    assert slot_sets(yes)["danger"] == "yes"
+    assert "情况紧急" in texts(yes)[0]
+    no = await call(
+        client,
+        "validate_repair_form",
+        text="没有",
+        slots={"description": description},
+        candidates={"danger": "没有"},
+        active_loop="repair_form",
+    )
+    assert slot_sets(no)["danger"] == "no" and not texts(no)
+    unclear = await call(
+        client,
+        "validate_repair_form",
+        text="不知道",
+        slots={"description": description},
+        candidates={"danger": "不知道"},
+        active_loop="repair_form",
+    )
+    assert slot_sets(unclear)["danger"] is None and slot_sets(unclear)["requested_slot"] == "danger"  # asked again
+
+
+async def test_a_confirmed_danger_is_submitted_as_critical_with_the_note(client: TestClient, db: Database) -> None:
+    description = doubtful_description()
+    await submit_repair(client, description=description, room="3-2-502", phone="13812345678", danger="yes")
+    [ticket] = await stored_tickets(db)
+    assert ticket.urgency == "critical" and w("danger_check.confirmed_note") in ticket.description
+
+
 # --- submit -------------------------------------------------------------------------------------------------
 
 
@@ -109,7 +167,7 @@ async def test_submit_repair_opens_the_ticket_and_states_the_commitment(client: 
     assert texts(result) == [f"紧急报修已受理，师傅将在30分钟内到场（09:30前）。单号 {ticket.number}。"]
     events = slot_sets(result)
     assert events.pop("ticket_number") == ticket.number
-    assert events == dict.fromkeys(["description", "room", "phone", "urgency", "category"])
+    assert events == dict.fromkeys(["description", "room", "phone", "urgency", "category", "danger"])
     async with db.sessions() as session:
         identity = await session.scalar(select(ResidentIdentity))
         resident = await session.get(Resident, ticket.resident_id)

@@ -10,6 +10,7 @@ import nlu
 from bot.rasa import DEFAULT_PORT, ActionContext, build_actions
 from bot.rasa.actions import (
     COMPLAINT_SLOTS,
+    DANGER_SLOT,
     NLU_SLOTS,
     REPAIR_SLOTS,
     SURVEY_SLOTS,
@@ -29,7 +30,7 @@ def test_the_domain_lists_exactly_the_servers_actions() -> None:
 
 
 def test_every_slot_the_actions_read_or_set_is_in_the_domain() -> None:
-    used = {*REPAIR_SLOTS, *COMPLAINT_SLOTS, *NLU_SLOTS, *SURVEY_SLOTS, TICKET_NUMBER}
+    used = {*REPAIR_SLOTS, *COMPLAINT_SLOTS, *NLU_SLOTS, *SURVEY_SLOTS, TICKET_NUMBER, DANGER_SLOT}
     assert used <= set(DOMAIN["slots"])
 
 
@@ -72,3 +73,14 @@ def test_the_rules_name_only_known_intents_actions_and_forms() -> None:
     assert {s["action"] for s in steps if "action" in s} <= SERVER_ACTIONS | set(DOMAIN["forms"])
     assert {s["intent"] for s in steps if "intent" in s} <= set(DOMAIN["intents"])
     assert {s["active_loop"] for s in steps if s.get("active_loop")} <= set(DOMAIN["forms"])
+
+
+def test_the_danger_question_reads_as_the_built_in_dialogs_does() -> None:
+    """validate_repair_form adds `danger` to the form when the parser doubts; Rasa asks it with utter_ask_danger."""
+    from dialogs.wording import default_wording
+
+    w = default_wording()
+    [ask] = DOMAIN["responses"][f"utter_ask_{DANGER_SLOT}"]
+    assert ask["text"] == w("danger_check.ask")
+    assert [b["title"] for b in ask["buttons"]] == [w("buttons.danger_yes"), w("buttons.danger_no")]
+    assert callable(getattr(ValidateRepairForm, f"validate_{DANGER_SLOT}", None))
