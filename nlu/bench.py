@@ -22,8 +22,9 @@ from nlu.evaluate import Report, score
 COLD_START_RUNS = 3
 YARDSTICK_LOOP = 10**7
 """Additions in the machine yardstick: the throughput bar is in messages a second on "one core", and cores differ
-threefold between the machines this has been measured on; the same fixed pure-Python work printed beside the
-figures lets runs on different machines be compared (session 9's machine: 1.10 s; session 10's: 0.86 s)."""
+threefold between the machines this has been measured on (and a shared machine's speed drifts within a session);
+the same fixed pure-Python work, timed beside the figures, lets runs be compared. The loop runs inside a function
+(local variables): the same loop typed at module level, as earlier session notes timed it, takes about 4× longer."""
 
 
 def _cold_start(code: str) -> float:
