@@ -37,6 +37,8 @@ from dialogs.messages import Kind
 from nlu import parse
 from storage.attachments.service import add_attachment
 from storage.errors import AttachmentRejected
+from storage.tickets.actor import Actor
+from storage.tickets.service import amend_ticket
 
 #: Words that act the same in every flow (payloads of the menu buttons map to the same actions).
 NAVIGATION: Final = {
@@ -174,9 +176,14 @@ async def _danger_answer(turn: Turn, voice_id: int | None = None) -> None:
     if answer is danger_check.Answer.UNCLEAR and danger_check.ask_once_more(turn):
         return
     held, held_voice = state.slots.get("held_text") or "", state.slots.get("voice_id")
+    callback = state.slots.get("ticket_id")  # the question went unanswered: staff were already asked to phone
+    callback_number = state.slots.get("ticket_number")
     extra = danger_check.extra_words(turn)
     text = "\n".join(part for part in (held, extra) if part)
     state.finish()
+    if callback is not None and answer is not danger_check.Answer.DANGER:
+        await _note_on(turn, callback, turn.w("danger_check.late_answer_note", said=turn.text or "-"))
+        return turn.say(turn.w("danger_check.after_callback", number=callback_number))
     if answer is danger_check.Answer.DANGER:
         text += turn.w("danger_check.confirmed_note")
     kind = Kind.VOICE if held_voice is not None else Kind.TEXT
@@ -186,11 +193,19 @@ async def _danger_answer(turn: Turn, voice_id: int | None = None) -> None:
         await emergency.start(turn)
         for recording in (held_voice, voice_id):
             await voice.attach_recording(turn, recording)
+        if callback is not None:
+            await _note_on(turn, callback, turn.w("danger_check.late_danger_note"))
         return
     turn._parsed = replace(turn.parsed, danger_doubt=False)  # asked and answered: no second question
     if held_voice is not None and not _is_emergency(turn):
         return await voice.heard(turn, held_voice)
     await start_request(turn)
+
+
+async def _note_on(turn: Turn, ticket_id: int, text: str) -> None:
+    """Add the resident's words to a ticket already open (a note in its audit trail)."""
+    actor = Actor.resident(turn.resident.id)
+    await amend_ticket(turn.session, ticket_id=ticket_id, actor=actor, now=turn.now, text=text)
 
 
 def _is_new_request(turn: Turn) -> bool:

@@ -7,6 +7,8 @@ Rather than guess either way, the bot asks once, with two big buttons:
     ASK → 有危险 (or 有 / 有人受伤 / a message that is itself critical): the emergency flow, with the first message
           → 没有危险 (or 没有 / 没事): the request goes on as the parser read it
           → anything else: asked once more, then the request goes on as read, the answer kept with it
+          → no answer within the policy's conversation.danger_answer_minutes: a ticket asks staff to phone the
+            resident (dialogs.business.danger); an answer after that adds to it, or a yes starts the emergency flow
 
 The router owns the held message and continues it (`dialogs.router._danger_answer`), as it does for the other
 questions that hold a message (a draft to resume, a new request in the middle of a form).
@@ -17,6 +19,7 @@ from __future__ import annotations
 from enum import Enum, StrEnum
 from typing import Final
 
+from dialogs.business.danger import watch_for_answer
 from dialogs.context import Turn
 from nlu import ParsedRequest, parse
 
@@ -45,8 +48,18 @@ class Answer(Enum):
 
 
 async def ask(turn: Turn, *, voice_id: int | None = None) -> None:
-    """Hold the message (and its recording) and ask whether anyone is hurt or in danger."""
-    turn.state.start(NAME, Step.ASK, held_text=turn.text, voice_id=voice_id, asked=1)
+    """Hold the message (and its recording), ask whether anyone is hurt or in danger, and have staff phone if the
+    question goes unanswered (dialogs.business.danger)."""
+    token = turn.incoming.message_id
+    turn.state.start(NAME, Step.ASK, held_text=turn.text, voice_id=voice_id, asked=1, token=token)
+    await watch_for_answer(
+        turn.session,
+        channel=turn.incoming.channel,
+        external_id=turn.incoming.sender_id,
+        token=token,
+        now=turn.now,
+        wait=turn.policy.conversation.danger_answer,
+    )
     _say_question(turn, "danger_check.ask")
 
 

@@ -404,12 +404,24 @@ def _conversation(table: dict[str, Any]) -> ConversationRules:
     path = "conversation"
     _check_keys(
         table,
-        {"idle_minutes", "draft_keep_days", "max_photos", "voice_retries", "callback_urgency", "callback_visit"},
+        {
+            "idle_minutes",
+            "draft_keep_days",
+            "max_photos",
+            "voice_retries",
+            "callback_urgency",
+            "callback_visit",
+            "danger_answer_minutes",
+            "danger_unanswered_urgency",
+        },
         path,
     )
     urgency = table.get("callback_urgency", "urgent")
     if urgency not in ("normal", "urgent", "critical"):
         raise PolicyError(f"{path}.callback_urgency", "must be normal, urgent or critical")
+    danger_urgency = table.get("danger_unanswered_urgency", "urgent")
+    if danger_urgency not in ("normal", "urgent", "critical"):
+        raise PolicyError(f"{path}.danger_unanswered_urgency", "must be normal, urgent or critical")
     visit = table.get("callback_visit", False)
     if not isinstance(visit, bool):
         raise PolicyError(f"{path}.callback_visit", "must be true or false")
@@ -420,6 +432,10 @@ def _conversation(table: dict[str, Any]) -> ConversationRules:
         voice_retries=_count(table, "voice_retries", path) if "voice_retries" in table else 2,
         callback_urgency=urgency,
         callback_visit=visit,
+        danger_answer=_minutes(table, "danger_answer_minutes", path)  # type: ignore[arg-type]
+        if "danger_answer_minutes" in table
+        else timedelta(minutes=3),
+        danger_unanswered_urgency=danger_urgency,
     )
 
 

@@ -146,6 +146,8 @@ class ConversationRules:
     voice_retries: int = 2  # 不对 under a voice read-back before a call back is offered first
     callback_urgency: str = "urgent"  # urgency of a 叫人给我回电话 ticket
     callback_visit: bool = False  # the call-back ticket asks staff to visit instead of phoning
+    danger_answer: timedelta = timedelta(minutes=3)  # an unanswered danger question becomes a call-back ticket
+    danger_unanswered_urgency: str = "urgent"  # urgency of that ticket
 
 
 @dataclass(frozen=True)

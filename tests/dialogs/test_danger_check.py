@@ -12,7 +12,7 @@ from dialogs import Incoming, Kind
 from nlu import parse
 from storage.attachments.models import Attachment
 from storage.conversations.service import load_conversation
-from storage.tickets.models import Ticket
+from storage.tickets.models import Ticket, TicketEvent
 from tests.asr_fixtures import aishell
 from tests.dialogs.conftest import Chat
 
@@ -152,3 +152,57 @@ async def test_a_voice_note_answered_no_is_read_back_as_usual(chat: Chat) -> Non
     await chat.press("没有危险")
     assert await stored_flow(chat) == "voice" and "对吗" in chat.text  # the read-back: 您说的是……，对吗？
     assert text[:6] in chat.text
+
+
+# --- the question left unanswered: staff are asked to phone (dialogs.business.danger, job danger_unanswered) -------
+
+
+async def run_scheduler(chat: Chat, **delta: float) -> int:
+    """Move the clock on and run the real scheduler once there."""
+    from datetime import timedelta
+
+    from bot.scheduler import Scheduler
+
+    chat.clock.advance(timedelta(**delta))
+    scheduler = Scheduler(chat.db.sessions, chat.clock, "w-test", watch_every=timedelta(minutes=1))
+    return await scheduler.run_once(chat.clock.now())
+
+
+async def test_an_unanswered_question_becomes_a_call_back_ticket_and_the_resident_is_told(chat: Chat) -> None:
+    text = doubtful()
+    await chat.send(text)
+    await run_scheduler(chat, minutes=2)
+    assert not await tickets(chat)  # the policy's wait (3 minutes) is not over
+    await run_scheduler(chat, minutes=2)
+    [ticket] = await tickets(chat)
+    assert ticket.urgency == "urgent" and ticket.channel == "webchat"
+    assert text in ticket.description and "请立即电话联系住户" in ticket.description
+    [told] = await chat.outbox("danger_unanswered")
+    assert told.recipient == chat.sender and ticket.number in told.payload["text"]
+    assert await stored_flow(chat) == "danger_check"  # a late answer still has somewhere to go
+    await run_scheduler(chat, minutes=10)
+    assert len(await tickets(chat)) == 1 and len(await chat.outbox("danger_unanswered")) == 1  # once
+
+    await chat.send("没有，就是提醒一下")  # the late answer is kept on the ticket; no second ticket
+    assert ticket.number in chat.text
+    [same] = await tickets(chat)
+    async with chat.db.sessions() as session:
+        notes = list(await session.scalars(select(TicketEvent.reason).where(TicketEvent.ticket_id == same.id)))
+    assert any(note and "就是提醒一下" in note for note in notes), notes
+
+
+async def test_a_late_yes_still_starts_the_emergency(chat: Chat) -> None:
+    await chat.send(doubtful())
+    await run_scheduler(chat, minutes=5)
+    await chat.press("有危险")
+    assert "情况紧急" in chat.text
+    callback, emergency = await tickets(chat)
+    assert (callback.urgency, emergency.urgency) == ("urgent", "critical")
+
+
+async def test_an_answered_question_opens_no_call_back_ticket(chat: Chat) -> None:
+    await chat.send(doubtful())
+    await chat.press("没有危险")
+    await run_scheduler(chat, minutes=5)
+    assert not [t for t in await tickets(chat) if "请立即电话联系住户" in t.description]
+    assert not await chat.outbox("danger_unanswered")
