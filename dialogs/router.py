@@ -35,7 +35,7 @@ from dialogs.flows import (
 )
 from dialogs.messages import Kind
 from nlu import parse
-from storage.attachments.service import add_attachment
+from storage.attachments.service import add_attachment, attach_to_ticket
 from storage.errors import AttachmentRejected
 from storage.tickets.actor import Actor
 from storage.tickets.service import amend_ticket
@@ -176,6 +176,7 @@ async def _danger_answer(turn: Turn, voice_id: int | None = None) -> None:
     if answer is danger_check.Answer.UNCLEAR and danger_check.ask_once_more(turn):
         return
     held, held_voice = state.slots.get("held_text") or "", state.slots.get("voice_id")
+    photos = list(state.slots.get("photo_ids") or [])
     callback = state.slots.get("ticket_id")  # the question went unanswered: staff were already asked to phone
     callback_number = state.slots.get("ticket_number")
     extra = danger_check.extra_words(turn)
@@ -183,6 +184,7 @@ async def _danger_answer(turn: Turn, voice_id: int | None = None) -> None:
     state.finish()
     if callback is not None and answer is not danger_check.Answer.DANGER:
         await _note_on(turn, callback, turn.w("danger_check.late_answer_note", said=turn.text or "-"))
+        await _attach(turn, callback, photos)
         return turn.say(turn.w("danger_check.after_callback", number=callback_number))
     if answer is danger_check.Answer.DANGER:
         text += turn.w("danger_check.confirmed_note")
@@ -193,13 +195,28 @@ async def _danger_answer(turn: Turn, voice_id: int | None = None) -> None:
         await emergency.start(turn)
         for recording in (held_voice, voice_id):
             await voice.attach_recording(turn, recording)
+        if turn.ticket_id is not None:
+            await _attach(turn, turn.ticket_id, photos)
         if callback is not None:
             await _note_on(turn, callback, turn.w("danger_check.late_danger_note"))
         return
     turn._parsed = replace(turn.parsed, danger_doubt=False)  # asked and answered: no second question
     if held_voice is not None and not _is_emergency(turn):
-        return await voice.heard(turn, held_voice)
-    await start_request(turn)
+        await voice.heard(turn, held_voice)
+    else:
+        await start_request(turn)
+    if not photos:
+        return
+    if turn.ticket_id is not None:  # the request was created at once (an emergency after all)
+        await _attach(turn, turn.ticket_id, photos)
+    elif turn.state.flow in (intake.NAME, complaint.NAME):  # kept like photos sent during the form
+        turn.state.slots["photo_ids"] = photos + list(turn.state.slots.get("photo_ids") or [])
+
+
+async def _attach(turn: Turn, ticket_id: int, photo_ids: list[int]) -> None:
+    """Photos sent while the danger question waited, kept with the ticket the message became."""
+    if photo_ids:
+        await attach_to_ticket(turn.session, attachment_ids=photo_ids, ticket_id=ticket_id)
 
 
 async def _note_on(turn: Turn, ticket_id: int, text: str) -> None:
@@ -330,11 +347,14 @@ async def _photo(turn: Turn) -> None:
             await FLOWS[turn.state.flow].reprompt(turn)
         return
     state = turn.state
-    if state.flow in (intake.NAME, complaint.NAME):
+    if state.flow in (intake.NAME, complaint.NAME, danger_check.NAME):
         if len(state.slots.get("photo_ids") or []) >= turn.policy.conversation.max_photos:
             return turn.say(turn.w("photo.too_many", limit=turn.policy.conversation.max_photos))
         if state.flow == intake.NAME:
             return await intake.add_photo(turn, attachment.id)
+        if state.flow == danger_check.NAME:  # a photo of the scene instead of an answer: kept with the message
+            state.slots.setdefault("photo_ids", []).append(attachment.id)
+            return await danger_check.reprompt(turn)
         state.slots.setdefault("photo_ids", []).append(attachment.id)
         turn.say(turn.w("intake.photo_kept", count=len(state.slots["photo_ids"])))
         return await FLOWS[state.flow].reprompt(turn)

@@ -71,6 +71,7 @@ async def open_unanswered_danger_ticket(
         room=bound[0].code if len(bound) == 1 else None,
         phone=resident.phone if resident else None,
         name=resident.name if resident else None,
+        photo_ids=list(slots.get("photo_ids") or []),
         voice_ids=[slots["voice_id"]] if slots.get("voice_id") is not None else [],
     )
     ticket = await submit_request(

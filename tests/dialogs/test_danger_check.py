@@ -206,3 +206,31 @@ async def test_an_answered_question_opens_no_call_back_ticket(chat: Chat) -> Non
     await run_scheduler(chat, minutes=5)
     assert not [t for t in await tickets(chat) if "请立即电话联系住户" in t.description]
     assert not await chat.outbox("danger_unanswered")
+
+
+async def test_a_photo_sent_instead_of_an_answer_stays_with_the_message(chat: Chat) -> None:
+    from tests.dialogs.test_intake import PNG
+
+    await chat.send(doubtful())
+    await chat.send(photo=PNG)
+    assert QUESTION in chat.text  # kept, and the question asked again
+    await chat.press("有危险")
+    [ticket] = await tickets(chat)
+    async with chat.db.sessions() as session:
+        [photo] = list(await session.scalars(select(Attachment).where(Attachment.kind == "photo")))
+    assert ticket.urgency == "critical" and photo.ticket_id == ticket.id
+
+
+async def test_a_photo_sent_before_no_goes_into_the_form(chat: Chat) -> None:
+    from tests.dialogs.test_intake import PNG
+
+    text = doubtful()
+    if parse(text).type not in ("repair", "other"):
+        pytest.skip("the doubtful message is not read as a repair or other request")
+    await chat.send(text)
+    await chat.send(photo=PNG)
+    await chat.press("没有危险")
+    async with chat.db.sessions() as session:
+        conversation = await load_conversation(session, channel="webchat", external_id=chat.sender)
+        assert conversation is not None
+        assert conversation.state["flow"] == "intake" and len(conversation.state["slots"]["photo_ids"]) == 1
