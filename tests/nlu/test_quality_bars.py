@@ -49,14 +49,15 @@ def test_dev_critical_recall_on_the_first_corpus() -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="issue bar not met: raw_e..raw_zk brought critical situations the rules and model do not yet recognise "
-    "(whole dev split 93.2 %, 629 of 675 critical messages); strict, so reaching 100 % makes this fail until unmarked",
+    "(whole dev split 92.1 %, 751 of 815 critical messages); strict, so reaching 100 % makes this fail until unmarked",
 )
 def test_dev_critical_recall_on_the_whole_dev_split(report: Report) -> None:
     assert report.critical_recall == 1.0
 
 
-# Regression floors, just under today's figures on the whole dev split (5,303 messages since raw_zb..raw_zk, written
-# on the boundaries the parser found hardest; session 5's 948 dev rows of raw_a..raw_h are checked on their own below).
+# Regression floors, just under today's figures on the whole dev split (5,597 messages: raw_zb..raw_zk were written on
+# the boundaries the parser found hardest, raw_zl..raw_zn on long-tail dangers and their look-alikes; session 5's 948
+# dev rows of raw_a..raw_h are checked on their own below).
 # The issue's bars (type and urgency 95 %, category 90 %) are the target and are not met yet; these stop quality from
 # slipping further while the work goes on.
 FLOORS = {"type": 0.895, "urgency": 0.91, "category": 0.9, "tier": 0.745}
