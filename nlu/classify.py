@@ -35,10 +35,10 @@ URGENT_DOUBT: Final[float] = 0.45
 """Model probability of `urgent` or higher above which the message is at least urgent."""
 DANGER_QUESTION_DOUBT: Final[float] = 0.02
 """Model probability of `critical` from which a message the parser does not make critical is flagged `danger_doubt`:
-the dialog asks the resident one question (有人受伤或有危险吗？) instead of guessing. On the dev split (5,303 messages,
-model of session 9) it flags 166 of the 4,459 messages not made critical (3.7 %) and among them 26 of the 54 critical
-messages the parser misses; 0.05 would flag 2.0 % and catch 20, 0.01 5.6 % and 31. The cost is one tap for a few
-residents in a hundred; a missed 特急 is the worst error."""
+the dialog asks the resident one question (有人受伤或有危险吗？) instead of guessing. Chosen on the dev split with the
+model of session 9: it flagged 3.7 % of the messages not made critical and 26 of the 54 critical ones missed (0.05:
+2.0 % and 20; 0.01: 5.6 % and 31). With the model of session 10 (dev 5,597): 199 of 4,600 (4.3 %), and 37 of the 64
+missed. The cost is one tap for a few residents in a hundred; a missed 特急 is the worst error."""
 
 
 @dataclass(slots=True)
