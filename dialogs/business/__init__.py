@@ -14,7 +14,7 @@ from dialogs.business.requests import (
     span,
     submit_request,
 )
-from dialogs.business.rooms import RoomCheck, closest_room, validate_phone, validate_room
+from dialogs.business.rooms import RoomCheck, closest_room, known_contact, validate_phone, validate_room
 from dialogs.business.status import CANCELLABLE, TicketSummary, cancel_request, find_own_ticket, open_requests
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "confirm_resolution",
     "find_own_ticket",
     "is_satisfied",
+    "known_contact",
     "low_scored",
     "notify_new_ticket",
     "open_requests",

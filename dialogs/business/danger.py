@@ -14,6 +14,7 @@ from typing import Final
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.business.requests import RequestForm, submit_request
+from dialogs.business.rooms import known_contact
 from dialogs.messages import Outgoing
 from dialogs.state import State
 from dialogs.wording import Wording
@@ -23,7 +24,6 @@ from storage.conversations.service import load_conversation, save_conversation
 from storage.jobs.service import schedule_job
 from storage.outbox.service import enqueue
 from storage.residents.models import Resident
-from storage.residents.service import rooms_of
 from storage.tickets.models import Ticket
 from storage.vocabulary import TicketType
 
@@ -60,17 +60,20 @@ async def open_unanswered_danger_ticket(
     if state.flow != FLOW or slots.get("token") != token or slots.get("ticket_id"):
         return None  # answered, cancelled, or another question since: nothing to do
     resident = await session.get(Resident, conversation.resident_id)
+    if resident is None:
+        return None
     policy = await policy_for(session, conversation.community_id)
     held = slots.get("held_text") or ""
-    bound = await rooms_of(session, conversation.resident_id)
+    parsed = parse(held)
+    room, phone = await known_contact(session, community_id=conversation.community_id, resident=resident, parsed=parsed)
     form = RequestForm(
         kind=TicketType.OTHER.value,
-        category=parse(held).category,
+        category=parsed.category,
         urgency=policy.conversation.danger_unanswered_urgency,
         description=wording("danger_check.unanswered_ticket", said=held),
-        room=bound[0].code if len(bound) == 1 else None,
-        phone=resident.phone if resident else None,
-        name=resident.name if resident else None,
+        room=room,
+        phone=phone,
+        name=resident.name,
         photo_ids=list(slots.get("photo_ids") or []),
         voice_ids=[slots["voice_id"]] if slots.get("voice_id") is not None else [],
     )

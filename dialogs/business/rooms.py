@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from nlu import ParsedRequest
 from nlu.normalize import normalize
 from nlu.phone import find_phone
 from nlu.room_number import find_room as read_room
+from storage.residents.models import Resident
+from storage.residents.service import rooms_of
 from storage.rooms.models import Room
 from storage.rooms.service import find_room
 
@@ -51,6 +54,26 @@ async def validate_room(session: AsyncSession, *, community_id: int, text: str, 
             return RoomCheck(code=room.code, read=code)
     read = candidates[0]
     return RoomCheck(code=None, read=read, suggestion=await closest_room(session, community_id=community_id, code=read))
+
+
+async def known_contact(
+    session: AsyncSession,
+    *,
+    community_id: int,
+    resident: Resident,
+    parsed: ParsedRequest,
+    room: str | None = None,
+    phone: str | None = None,
+) -> tuple[str | None, str | None]:
+    """Room and phone for a request, those given first: the room written in the message when the registry knows
+    it, else the resident's single bound room; the phone in the message, else the profile's."""
+    if not room and parsed.room:
+        room = (await validate_room(session, community_id=community_id, text=parsed.room)).code
+    if not room:
+        bound = await rooms_of(session, resident.id)
+        if len(bound) == 1:
+            room = bound[0].code
+    return room, phone or parsed.phone or resident.phone
 
 
 async def closest_room(session: AsyncSession, *, community_id: int, code: str) -> str | None:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from dialogs.business import RequestForm, remember_contact, submit_request, validate_phone, validate_room
+from dialogs.business import (
+    RequestForm,
+    known_contact,
+    remember_contact,
+    submit_request,
+    validate_phone,
+    validate_room,
+)
 from dialogs.context import Turn
 from storage.residents.service import ProfileUpdate, rooms_of, update_profile
 from storage.tickets.models import Ticket
@@ -17,17 +24,18 @@ ROOM_NO = "room_no"
 
 async def prefill(turn: Turn, slots: dict) -> None:
     """Fill room and phone from the message, else from the profile (a single bound room)."""
-    parsed = turn.parsed
-    if not slots.get("room") and parsed.room:
-        check = await validate_room(turn.session, community_id=turn.community_id, text=parsed.room)
-        if check.code:
-            slots["room"] = check.code
-    if not slots.get("room"):
-        bound = await rooms_of(turn.session, turn.resident.id)
-        if len(bound) == 1:
-            slots["room"] = bound[0].code
+    room, phone = await known_contact(
+        turn.session,
+        community_id=turn.community_id,
+        resident=turn.resident,
+        parsed=turn.parsed,
+        room=slots.get("room"),
+        phone=slots.get("phone"),
+    )
+    if room:
+        slots["room"] = room
     if not slots.get("phone"):
-        slots["phone"] = parsed.phone or turn.resident.phone
+        slots["phone"] = phone
 
 
 async def ask_room(turn: Turn) -> None:

@@ -12,6 +12,7 @@ from dialogs import Incoming, Kind
 from nlu import parse
 from storage.attachments.models import Attachment
 from storage.conversations.service import load_conversation
+from storage.rooms.models import Room
 from storage.tickets.models import Ticket, TicketEvent
 from tests.asr_fixtures import aishell
 from tests.dialogs.conftest import Chat
@@ -234,3 +235,19 @@ async def test_a_photo_sent_before_no_goes_into_the_form(chat: Chat) -> None:
         conversation = await load_conversation(session, channel="webchat", external_id=chat.sender)
         assert conversation is not None
         assert conversation.state["flow"] == "intake" and len(conversation.state["slots"]["photo_ids"]) == 1
+
+
+async def test_the_call_back_ticket_takes_room_and_phone_from_the_held_message(chat: Chat) -> None:
+    # staff must be able to find and phone the resident: the room and phone written in the message count, as they
+    # do for every other request (dialogs.business.contact), even when the profile has none
+    contact = " 我住3-2-502 电话13812345678"
+    text = next((t + contact for t in DOUBTFUL if parse(t + contact).danger_doubt), None)
+    if text is None:
+        pytest.fail("no doubtful message stays doubtful with a room and phone added")
+    await chat.send(text)
+    await run_scheduler(chat, minutes=5)
+    [ticket] = await tickets(chat)
+    assert ticket.contact_phone == "13812345678" and ticket.room_id is not None
+    async with chat.db.sessions() as session:
+        room = await session.get(Room, ticket.room_id)
+    assert room is not None and room.code == "3-2-502"
