@@ -3,19 +3,16 @@ engine (SQLite and PostgreSQL); every answer is a committed turn, so the held me
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 from sqlalchemy import select
 
-from dialogs import Incoming, Kind
 from nlu import parse
 from storage.attachments.models import Attachment
 from storage.conversations.service import load_conversation
 from storage.rooms.models import Room
 from storage.tickets.models import Ticket, TicketEvent
-from tests.asr_fixtures import aishell
 from tests.dialogs.conftest import Chat
+from tests.dialogs.test_voice import voice_note
 
 # Messages of the dev split's long tail (a hazard over people, an animal among children, an unknown person at a
 # balcony): which of them the model doubts depends on training, so the tests take the first that is flagged.
@@ -27,7 +24,6 @@ DOUBTFUL = (
     "阳台有人爬",
 )
 QUESTION = "有人受伤"
-_ids = itertools.count(5000)
 
 
 def doubtful() -> str:
@@ -119,16 +115,7 @@ async def test_a_stale_danger_button_is_not_acted_on(chat: Chat) -> None:
 
 async def test_a_voice_note_is_asked_with_big_buttons_and_its_recording_stays_with_the_emergency(chat: Chat) -> None:
     text = doubtful()
-    await chat.deliver(
-        Incoming(
-            channel="webchat",
-            sender_id=chat.sender,
-            message_id=f"v{next(_ids)}",
-            kind=Kind.VOICE,
-            text=text,
-            data=aishell("ogg"),
-        )
-    )
+    await voice_note(chat, text)
     assert QUESTION in chat.text and all(reply.large for reply in chat.replies if reply.buttons)
     await chat.press("有危险")
     [ticket] = await tickets(chat)
@@ -140,16 +127,7 @@ async def test_a_voice_note_is_asked_with_big_buttons_and_its_recording_stays_wi
 
 async def test_a_voice_note_answered_no_is_read_back_as_usual(chat: Chat) -> None:
     text = doubtful()
-    await chat.deliver(
-        Incoming(
-            channel="webchat",
-            sender_id=chat.sender,
-            message_id=f"v{next(_ids)}",
-            kind=Kind.VOICE,
-            text=text,
-            data=aishell("ogg"),
-        )
-    )
+    await voice_note(chat, text)
     await chat.press("没有危险")
     assert await stored_flow(chat) == "voice" and "对吗" in chat.text  # the read-back: 您说的是……，对吗？
     assert text[:6] in chat.text

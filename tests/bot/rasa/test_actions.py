@@ -116,35 +116,26 @@ async def test_a_harmless_description_goes_straight_on(client: TestClient) -> No
     assert "requested_slot" not in slot_sets(result)  # Rasa's FormAction asks the domain's next slot itself
 
 
+async def answer_danger(client: TestClient, description: str, said: str) -> dict[str, Any]:
+    """The resident answers the danger question the repair form asked after `description`."""
+    return await call(
+        client,
+        "validate_repair_form",
+        text=said,
+        slots={"description": description},
+        candidates={"danger": said},
+        active_loop="repair_form",
+    )
+
+
 async def test_yes_gives_the_emergency_numbers_at_once_and_no_goes_on(client: TestClient) -> None:
     description = doubtful_description()
-    yes = await call(
-        client,
-        "validate_repair_form",
-        text="有人受伤了",
-        slots={"description": description},
-        candidates={"danger": "有人受伤了"},
-        active_loop="repair_form",
-    )
+    yes = await answer_danger(client, description, "有人受伤了")
     assert slot_sets(yes)["danger"] == "yes"
     assert "情况紧急" in texts(yes)[0]
-    no = await call(
-        client,
-        "validate_repair_form",
-        text="没有",
-        slots={"description": description},
-        candidates={"danger": "没有"},
-        active_loop="repair_form",
-    )
+    no = await answer_danger(client, description, "没有")
     assert slot_sets(no)["danger"] == "no" and not texts(no)
-    unclear = await call(
-        client,
-        "validate_repair_form",
-        text="不知道",
-        slots={"description": description},
-        candidates={"danger": "不知道"},
-        active_loop="repair_form",
-    )
+    unclear = await answer_danger(client, description, "不知道")
     assert slot_sets(unclear)["danger"] is None and slot_sets(unclear)["requested_slot"] == "danger"  # asked again
 
 
