@@ -416,12 +416,8 @@ def _conversation(table: dict[str, Any]) -> ConversationRules:
         },
         path,
     )
-    urgency = table.get("callback_urgency", "urgent")
-    if urgency not in ("normal", "urgent", "critical"):
-        raise PolicyError(f"{path}.callback_urgency", "must be normal, urgent or critical")
-    danger_urgency = table.get("danger_unanswered_urgency", "urgent")
-    if danger_urgency not in ("normal", "urgent", "critical"):
-        raise PolicyError(f"{path}.danger_unanswered_urgency", "must be normal, urgent or critical")
+    urgency = _urgency(table, "callback_urgency", path)
+    danger_urgency = _urgency(table, "danger_unanswered_urgency", path)
     visit = table.get("callback_visit", False)
     if not isinstance(visit, bool):
         raise PolicyError(f"{path}.callback_visit", "must be true or false")
@@ -432,11 +428,17 @@ def _conversation(table: dict[str, Any]) -> ConversationRules:
         voice_retries=_count(table, "voice_retries", path) if "voice_retries" in table else 2,
         callback_urgency=urgency,
         callback_visit=visit,
-        danger_answer=_minutes(table, "danger_answer_minutes", path)  # type: ignore[arg-type]
-        if "danger_answer_minutes" in table
-        else timedelta(minutes=3),
+        danger_answer=_minutes(table, "danger_answer_minutes", path, required=False) or ConversationRules.danger_answer,
         danger_unanswered_urgency=danger_urgency,
     )
+
+
+def _urgency(table: dict[str, Any], key: str, path: str) -> str:
+    """An urgency setting (normal, urgent or critical); urgent when absent."""
+    urgency = table.get(key, "urgent")
+    if urgency not in ("normal", "urgent", "critical"):
+        raise PolicyError(f"{path}.{key}", "must be normal, urgent or critical")
+    return urgency
 
 
 def _emergency_numbers(table: dict[str, Any]) -> tuple[EmergencyNumber, ...]:
