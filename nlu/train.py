@@ -19,13 +19,26 @@ from nlu.labels import CATEGORIES, FINE_TYPES, TIERS, TYPES, URGENCIES, fine_typ
 from nlu.model import MODEL_PATH, Models, type_features
 
 REGULARISATION = {"type": 4.0, "urgency": 4.0, "category": 4.0, "tier": 2.0}
-"""Inverse regularisation strength C per field, chosen by 5-fold cross-validation on the train split."""
+"""Inverse regularisation strength C per multinomial field, chosen by 5-fold cross-validation on the train split
+(the fields in NB_SCALED use NB_REGULARISATION)."""
 MIN_FEATURE_COUNT = 2
 """A feature seen in fewer training messages is dropped (keeps the artefact small and less overfitted)."""
 CLASS_WEIGHT: dict[str, str | None] = {"type": None, "type_fine": None, "urgency": None, "category": None, "tier": None}
 """Per field: None (every message counts once) or "balanced" (rare classes weigh more), chosen by cross-validation."""
 TYPE_CONDITIONED: tuple[str, ...] = ("category",)
 """Fields whose model also reads the message's type (gold in training, the decided type when parsing)."""
+NB_SCALED: frozenset[str] = frozenset({"type", "type_fine", "category", "tier"})
+"""Fields fitted as one binary logistic regression per class over features scaled by their naive-Bayes log-count
+ratio for that class (NBSVM, Wang & Manning 2012), instead of one multinomial regression: each weight is the binary
+coefficient times the ratio, so the artefact and the parser's softmax over a field's scores are unchanged.
+5-fold CV on the train split (17,793 messages) against the multinomial regression: type 90.3 → 91.1 %, category
+89.3 → 90.1 %, tier 76.2 → 77.6 %. Urgency stays multinomial: on two folds NB scaling gave the same accuracy but
+found fewer critical messages at CRITICAL_DOUBT (1,133 against 1,144 of the same rows), and its thresholds were
+chosen on the multinomial model's probabilities."""
+NB_REGULARISATION: float = 1.0
+"""C of each NB-scaled binary regression (two folds: 0.5, 1 and 4 gave type within 0.1 % of one another)."""
+NB_SMOOTHING: float = 1.0
+"""Added to every feature count of the log-count ratio (Laplace smoothing)."""
 CV_FOLDS = 5
 """Folds of `--cv`, the cross-validation on the train split used for model selection (dev is kept for the end)."""
 CV_FIELDS = ("type", "urgency", "category", "tier")
@@ -47,7 +60,8 @@ def training_label(example: Example, field: str) -> str:
 
 
 def fit_field(rows: list[tuple[set[str], Example]], field: str, classes: tuple[str, ...], c: float) -> dict:
-    """Fit one multinomial logistic regression and export it as plain weights."""
+    """Fit one field's classifier (multinomial, or NB-scaled one-vs-rest for NB_SCALED) and export it as plain
+    weights."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -66,22 +80,48 @@ def fit_field(rows: list[tuple[set[str], Example]], field: str, classes: tuple[s
         labels.append(training_label(ex, field))
     vectorizer = DictVectorizer(sparse=True)
     matrix = vectorizer.fit_transform(samples)
-    model = LogisticRegression(C=c, max_iter=5000, solver="newton-cg", class_weight=CLASS_WEIGHT[field])
-    model.fit(matrix, labels)
-    learned = list(model.classes_)
-    order = [learned.index(label) if label in learned else None for label in classes]
-    coef = model.coef_ if len(learned) > 2 else [-model.coef_[0], model.coef_[0]]
-    intercept = model.intercept_ if len(learned) > 2 else [-model.intercept_[0], model.intercept_[0]]
+    if field in NB_SCALED:
+        coef, intercept, order = _fit_nb_scaled(matrix, labels, classes)
+    else:
+        model = LogisticRegression(C=c, max_iter=5000, solver="newton-cg", class_weight=CLASS_WEIGHT[field])
+        model.fit(matrix, labels)
+        learned = list(model.classes_)
+        order = [learned.index(label) if label in learned else None for label in classes]
+        coef = model.coef_ if len(learned) > 2 else [-model.coef_[0], model.coef_[0]]
+        intercept = model.intercept_ if len(learned) > 2 else [-model.intercept_[0], model.intercept_[0]]
 
     def pick(values, i):
         return round(float(values[i]), 4) if i is not None else -30.0
 
     weights = {}
     for j, name in enumerate(vectorizer.feature_names_):
-        row = [pick([coef[k][j] for k in range(len(learned))], i) for i in order]
+        row = [pick([coef[k][j] for k in range(len(coef))], i) for i in order]
         if any(abs(w) >= 1e-3 for w in row):
             weights[name] = row
     return {"classes": list(classes), "intercept": [pick(intercept, i) for i in order], "weights": weights}
+
+
+def _fit_nb_scaled(matrix, labels: list[str], classes: tuple[str, ...]) -> tuple[list, list, list]:
+    """One binary regression per class seen, over the features scaled by the class's log-count ratio; returns the
+    coefficients (already multiplied by the ratios), intercepts and each of `classes`' index among them."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    matrix = matrix.tocsr()
+    y = np.array(labels)
+    learned = sorted(set(labels))
+    coef, intercept = [], []
+    for label in learned:
+        mine = y == label
+        p = np.asarray(matrix[mine].sum(axis=0)).ravel() + NB_SMOOTHING
+        q = np.asarray(matrix[~mine].sum(axis=0)).ravel() + NB_SMOOTHING
+        ratio = np.log((p / p.sum()) / (q / q.sum()))
+        model = LogisticRegression(C=NB_REGULARISATION, max_iter=5000, solver="liblinear")
+        model.fit(matrix.multiply(ratio).tocsr(), mine)
+        coef.append(model.coef_[0] * ratio)
+        intercept.append(float(model.intercept_[0]))
+    order = [learned.index(label) if label in learned else None for label in classes]
+    return coef, intercept, order
 
 
 def fit_rows(rows: list[tuple[set[str], Example]], regularisation: dict[str, float] = REGULARISATION) -> dict:

@@ -1,0 +1,50 @@
+"""Training exports each field as plain weights the parser's one-matrix model reads: multinomial, or NB-scaled
+one-vs-rest (NB_SCALED), whose weights already include the naive-Bayes ratios."""
+
+import pytest
+
+from nlu.corpus import Example
+from nlu.labels import TYPES, URGENCIES
+from nlu.model import Models
+from nlu.train import NB_SCALED, fit_field
+
+_WORDS = {"repair": "w:漏水", "inquiry": "w:请问", "complaint": "w:投诉"}
+
+
+def _rows(n: int = 6) -> list[tuple[set[str], Example]]:
+    """Each type but `other` taught by its own word, with a shared word and one of several filler words."""
+    rows = []
+    for type_, word in _WORDS.items():
+        for i in range(n):
+            feats = {"bias", "w:物业", word, f"w:填充{i % 3}"}
+            rows.append((feats, Example(f"{type_}{i}", "text", type_, "normal", "engineering", "", "", "")))
+    return rows
+
+
+def _top(spec: dict, field: str, features: set[str]) -> str:
+    models = Models.from_fields({field: spec})
+    probs = models.probabilities(field, models.scores(features))
+    return max(probs, key=probs.__getitem__)
+
+
+@pytest.mark.parametrize("field", ["type", "urgency"])
+def test_a_fitted_field_ranks_the_class_its_word_teaches_first(field: str) -> None:
+    classes = TYPES if field == "type" else URGENCIES
+    rows = _rows()
+    if field == "urgency":  # the same words, teaching urgencies instead of types
+        levels = dict(zip(_WORDS, ("normal", "urgent", "critical"), strict=True))
+        rows = [(f, Example(e.id, e.text, e.type, levels[e.type], e.category, "", "", "")) for f, e in rows]
+    spec = fit_field(rows, field, classes, 4.0)
+    assert spec["classes"] == list(classes)
+    for type_, word in _WORDS.items():
+        expected = type_ if field == "type" else levels[type_]
+        assert _top(spec, field, {"bias", "w:物业", word}) == expected
+
+
+def test_the_type_is_nb_scaled_and_a_class_never_seen_cannot_win() -> None:
+    assert "type" in NB_SCALED
+    spec = fit_field(_rows(), "type", TYPES, 4.0)
+    other = TYPES.index("other")
+    assert spec["intercept"][other] == -30.0
+    assert all(weights[other] == -30.0 for weights in spec["weights"].values())
+    assert _top(spec, "type", {"bias"}) != "other"
