@@ -12,11 +12,12 @@ from nlu.lexicon import lexicon
 from nlu.model import Models, type_features
 from nlu.request import Cue
 
-CRITICAL_DOUBT: Final[float] = 0.2
+CRITICAL_DOUBT: Final[float] = 0.12
 """Model probability of `critical` above which the message is treated as critical (in doubt, the higher level).
-0.1 was tried: cross-validation on the train split gave critical recall 95.0 → 96.5 % for 29 more false alarms in
-2,872 messages, but it made 客厅插座没电了 (a dead socket) critical (0.15): too many everyday faults would jump the
-queue as 特急, so the threshold stays until the model separates them (tests/dialogs and tests/channels catch it)."""
+Chosen by 5-fold cross-validation on the train split (18,716 messages) with the NB-scaled urgency model (nlu.train):
+0.12 found 3,228 of 3,423 critical messages with 858 false alarms; 0.2 found 3,181 (796 false), 0.1 found 3,237
+(877 false). The multinomial model it replaced, at its threshold of 0.2, found 3,212 with 918 false alarms. The cost
+of a false 特急 is real (the on-duty manager and security are alerted), so the threshold is not pushed lower."""
 CALLED_OFF_DOUBT: Final[float] = 0.35
 """With a danger called off in the same message (没事了, 虚惊一场), the model's `critical` probability under which
 the danger words no longer make it critical."""
@@ -33,12 +34,13 @@ CATEGORY_MIX_FLOOR: Final[float] = 0.02
 have one type above 0.98, so one category model is read instead of four)."""
 URGENT_DOUBT: Final[float] = 0.45
 """Model probability of `urgent` or higher above which the message is at least urgent."""
-DANGER_QUESTION_DOUBT: Final[float] = 0.02
+DANGER_QUESTION_DOUBT: Final[float] = 0.01
 """Model probability of `critical` from which a message the parser does not make critical is flagged `danger_doubt`:
-the dialog asks the resident one question (有人受伤或有危险吗？) instead of guessing. Chosen on the dev split with the
-model of session 9: it flagged 3.7 % of the messages not made critical and 26 of the 54 critical ones missed (0.05:
-2.0 % and 20; 0.01: 5.6 % and 31). With the model of session 10 (dev 5,597): 199 of 4,600 (4.3 %), and 37 of the 64
-missed. The cost is one tap for a few residents in a hundred; a missed 特急 is the worst error."""
+the dialog asks the resident one question (有人受伤或有危险吗？) instead of guessing. Chosen by the same
+cross-validation: with CRITICAL_DOUBT 0.12 it asks about 90 of the 195 critical messages not made critical and 513 of
+the 15,293 others (3.4 %); 0.02 asks about 70 and 332. The multinomial model it replaced (0.02) asked about 105 and
+712: as many critical messages found or asked (3,318 against 3,317), a quarter fewer residents asked. The cost is one
+tap for a few residents in a hundred; a missed 特急 is the worst error."""
 
 
 @dataclass(slots=True)
