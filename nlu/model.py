@@ -32,7 +32,8 @@ KINDS: Final[tuple[str, ...]] = ("w:", "c:", "u:", "t:", "p:", "")
 
 @dataclass(frozen=True, slots=True)
 class FieldModel:
-    """A multinomial logistic regression for one field: its classes and its columns in the shared matrix."""
+    """One field's linear classifier (a score per class, read by a softmax): its classes and its columns in the shared
+    matrix."""
 
     classes: tuple[str, ...]
     columns: slice
