@@ -81,10 +81,15 @@ class _Scanner:
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """Every occurrence of every key as (index into `keys`, start, end), overlaps included."""
-        try:
-            return self._automaton.find_matches_as_indexes(text, overlapping=True)
-        except UnicodeEncodeError:  # a lone surrogate (normalize removes them): one code point for one, no key's
-            return self._automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=True)
+        return find_overlapping(self._automaton, text)
+
+
+def find_overlapping(automaton: ahocorasick_rs.AhoCorasick, text: str) -> list[tuple[int, int, int]]:
+    """Every occurrence of every key of `automaton` in `text` as (key index, start, end), overlaps included."""
+    try:
+        return automaton.find_matches_as_indexes(text, overlapping=True)
+    except UnicodeEncodeError:  # a lone surrogate (normalize removes them): one code point for one, no key's
+        return automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=True)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -8,20 +8,20 @@ import math
 import operator
 import sys
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
-from itertools import repeat
+from itertools import pairwise, repeat
 from pathlib import Path
 from typing import Final
 
+import ahocorasick_rs
 import numpy as np
 
-from nlu.features import Features, cjk_trigrams, word_features, word_pair_keys
+from nlu.features import Features, word_features
+from nlu.lexicon import find_overlapping
 
 _INTERCEPT_ROW: Final[int] = 0
-_LONG_LOWER_CASE_OF_A_CHARACTER: Final[frozenset[str]] = frozenset({"\u0130".lower()})
-"""Lower cases of more than one character of a single character (İ, alone in Unicode; a test checks)."""
 MODEL_PATH: Final[Path] = Path(__file__).parent / "data" / "model.json"
 """The artefact. Rebuilt from the corpus by `python -m nlu.train`; never edited by hand."""
 ARTEFACT_FORMAT: Final[int] = 2
@@ -58,7 +58,8 @@ class Models:
     """All fields' weights in one (features × classes-of-all-fields) matrix, so a message costs one lookup.
 
     Row 0 holds the intercepts; then the features by kind (`KINDS`), each kind keyed without its prefix, so a
-    message's words, bigrams and characters are looked up as they stand.
+    message's words and word pairs are looked up as they stand and its characters, bigrams and trigrams are found
+    by one scan of its text.
     """
 
     def __init__(
@@ -85,26 +86,25 @@ class Models:
         self._rows_by_kind = rows
         if matrix.shape != (start, width):
             raise ValueError(f"model matrix is {matrix.shape}, its vocabulary and fields need {(start, width)}")
-        self._word_rows: dict[str, int] = rows["w:"]
-        self._bigram_rows: dict[str, int] = rows["c:"]
-        self._char_rows: dict[str, int] = rows["u:"]
-        self._trigram_rows: dict[str, int] = rows["t:"]
+        # Every key of the Chinese character kinds (characters, bigrams, trigrams: runs of one to three Chinese
+        # characters) in one Aho-Corasick automaton: one pass over a text finds the rows of all its character
+        # features, where looking up each character, pair and triple of the text took three dictionary lookups a
+        # character (and the trigram strings made first).
+        ngram_rows = {**rows["u:"], **rows["c:"], **rows["t:"]}
+        self._ngram_rows: list[int] = list(ngram_rows.values())
+        self._ngrams = ahocorasick_rs.AhoCorasick(
+            list(ngram_rows) or [_NO_KEY],
+            matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+        )
+        # Word keys interned, as `word_features` interns the words it gives: a key found is then the very string
+        # looked up, and a lookup need not read the key's characters to compare them.
+        self._word_rows: dict[str, int] = dict(zip(map(sys.intern, rows["w:"]), rows["w:"].values(), strict=True))
         # A pair key is its two words joined by a space; a word feature has no space (see word_features).
         self._word_pair_rows: dict[tuple[str, str], int] = dict(
-            zip(map(tuple, map(str.split, rows["p:"], repeat(" "))), rows["p:"].values(), strict=True)
+            zip(_interned_pairs(rows["p:"]), rows["p:"].values(), strict=True)
         )
         self._other_rows: dict[str, int] = rows[""]
-        # The same bigram and character rows keyed by code: a text's UTF-16 code units, read two at a time as one
-        # 32-bit number, are its bigrams, without making a string of each pair. The keys are encoded all at once the
-        # same way: each is two Chinese characters, so two code units, four bytes.
-        bigrams = "".join(self._bigram_rows).encode(_UTF16)
-        self._bigram_codes: dict[int, int] = dict(
-            zip(memoryview(bigrams).cast("I").tolist(), self._bigram_rows.values(), strict=True)
-        )
-        self._char_codes: dict[int, int] = dict(zip(map(ord, self._char_rows), self._char_rows.values(), strict=True))
-        self._number_row = self._word_rows.get("<num>")
-        # Words are looked up in lower case as they stand unless a key is the lower case of a single character.
-        self._words_as_they_stand = _LONG_LOWER_CASE_OF_A_CHARACTER.isdisjoint(self._word_rows)
         self.intercept = np.array(intercept, dtype=float)
         matrix[_INTERCEPT_ROW] = self.intercept
         self.matrix = matrix
@@ -194,36 +194,10 @@ class Models:
 
     def message_scores(self, features: Features) -> list[float]:
         """`scores(features.names())`, without building the names: each kind is looked up in its own rows."""
-        text = features.text
-        units = text.encode(_UTF16, "surrogatepass")
-        if text and len(units) == 2 * len(text):  # one code unit a character: no character beyond the BMP
-            # Every pair of characters as the 32-bit numbers of the code units at even, then odd offsets (a zero
-            # unit pads the end: a pair ending in it is no key), every character as its code unit.
-            if len(units) & 2:
-                units += b"\0\0"
-            pairs = self._bigram_codes.get
-            rows = set(map(pairs, memoryview(units).cast("I").tolist()))
-            rows.update(map(pairs, memoryview(units[2:] + b"\0\0").cast("I").tolist()))
-            rows.update(map(self._char_codes.get, memoryview(units).cast("H").tolist()))
-        else:
-            rows = set(map(self._bigram_rows.get, map(operator.add, text, text[1:])))  # every pair of characters
-            rows.update(map(self._char_rows.get, text))
-        rows.update(map(self._trigram_rows.get, cjk_trigrams(text)))
-        rows.update(map(self._word_pair_rows.get, word_pair_keys(features.words)))
-        if self._words_as_they_stand:
-            # The words as `word_features` makes them, without a Python step a word: every word in lower case, a
-            # digit word as <num>. The lower case of a digit word or of a single character other than a Chinese one
-            # is no key: the keys are <num>, single Chinese characters and longer words, and (checked at loading)
-            # not the one longer lower case of a single character (İ → i̇).
-            words = "".join(features.words)
-            if words.lower() == words:  # no character lower case changes (Chinese, digits): nor in any word
-                rows.update(map(self._word_rows.get, features.words))
-            else:
-                rows.update(map(self._word_rows.get, map(str.lower, features.words)))
-            if self._number_row is not None and any(map(str.isdigit, features.words)):
-                rows.add(self._number_row)
-        else:
-            rows.update(map(self._word_rows.get, word_features(features.words)))
+        rows = set(map(self._ngram_rows.__getitem__, map(_FIRST, find_overlapping(self._ngrams, features.text))))
+        words = word_features(features.words)
+        rows.update(map(self._word_rows.get, words))
+        rows.update(map(self._word_pair_rows.get, pairwise(words)))
         rows.update(map(self._other_rows.get, features.others))
         rows.discard(None)
         if not rows:
@@ -248,8 +222,18 @@ class Models:
         return dict(zip(model.classes, map(operator.truediv, exps, repeat(total, len(exps))), strict=True))  # e / total
 
 
-_UTF16: Final[str] = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
-"""UTF-16 in the machine's byte order, so that memoryview.cast reads its code units as numbers."""
+_FIRST = operator.itemgetter(0)
+
+
+def _interned_pairs(keys: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Each pair key ("word word") as its two words, interned."""
+    for key in keys:
+        first, second = key.split(" ")
+        yield sys.intern(first), sys.intern(second)
+
+
+_NO_KEY: Final[str] = "\0"
+"""The one key of a model without character features (the automaton needs one; no normalised text has a NUL)."""
 
 
 def _vocabulary(keys: dict[str, list[str]]) -> dict[str, int]:

@@ -1,5 +1,5 @@
-"""Models.message_scores reads a text's bigrams and characters as UTF-16 code units: every length and character
-range gives what scoring the features by name gives."""
+"""Models.message_scores finds a text's character, bigram and trigram features in one automaton pass: every length
+and character range gives what scoring the features by name gives."""
 
 import pytest
 
