@@ -74,6 +74,11 @@ def test_a_certain_type_gives_its_own_category() -> None:
         "Fire! 3-2-502 kitchen",  # English in any case
         "HELP my dad COLLAPSED in the lobby",
         "Gas Leak at Building 3",
+        "my baby isnt breathing 5-1-302",  # without the apostrophe, as phones type it
+        "my dad won’t wake up",  # a typographic apostrophe
+        "my son is choking",
+        "CO alarm keeps going off and we all have headaches",
+        "she took an overdose, door is locked",
         "有 点 焦 味 从 电表箱 里 出来",  # speech to text spacing every word
     ],
 )
@@ -88,6 +93,8 @@ def test_danger_in_traditional_dialect_misheard_and_english_words_is_critical(te
         "这狗不咬人 放心",
         "The Fire Door won't close",
         "Fire drill tomorrow?",
+        "the co alarm battery is low",
+        "choking hazard on the playground? loose small parts",
         # cigarette ends, fire insurance, being locked out and the fire lane are not an emergency
         "绿化带全是烟头 没人扫",
         "火灾险是物业统一买的吗",
