@@ -91,7 +91,7 @@ class Models:
         # features, where looking up each character, pair and triple of the text took three dictionary lookups a
         # character (and the trigram strings made first).
         ngram_rows = {**rows["u:"], **rows["c:"], **rows["t:"]}
-        self._ngram_rows: list[int] = list(ngram_rows.values())
+        self._ngram_rows: list[int | None] = list(ngram_rows.values()) or [None]  # None: `_NO_KEY` is no feature
         self._ngrams = ahocorasick_rs.AhoCorasick(
             list(ngram_rows) or [_NO_KEY],
             matchkind=ahocorasick_rs.MatchKind.Standard,
@@ -233,7 +233,7 @@ def _interned_pairs(keys: Iterable[str]) -> Iterator[tuple[str, str]]:
 
 
 _NO_KEY: Final[str] = "\0"
-"""The one key of a model without character features (the automaton needs one; no normalised text has a NUL)."""
+"""The one key of a model without character features: the automaton needs one, and its row is None (no feature)."""
 
 
 def _vocabulary(keys: dict[str, list[str]]) -> dict[str, int]:

@@ -8,6 +8,7 @@ import pytest
 
 from nlu.analysis import analyse
 from nlu.classify import _type_probabilities
+from nlu.features import Features
 from nlu.model import Models, models
 
 
@@ -89,3 +90,10 @@ def test_word_features_are_remembered_and_stay_right_past_the_limit(monkeypatch:
     monkeypatch.setattr(features._WordFeatureMemo, "LIMIT", 2)
     assert features.word_features(words) == expected  # not remembered past the limit, still worked out
     assert len(features._WORD_FEATURE) == 2
+
+
+def test_a_model_without_character_features_scores_any_text() -> None:
+    spec = {"type": {"classes": ["a", "b"], "intercept": [0.5, -0.5], "weights": {"w:漏水": [1.0, -1.0]}}}
+    model = Models.from_fields(spec)
+    features = Features("漏水\0了", ["漏水", "了"], {"bias"})
+    assert model.message_scores(features) == model.scores(features.names()) == [1.5, -1.5]
