@@ -95,6 +95,7 @@ def test_danger_in_traditional_dialect_misheard_and_english_words_is_critical(te
         "Fire drill tomorrow?",
         "the co alarm battery is low",
         "choking hazard on the playground? loose small parts",
+        "we are choking on the dust from 1502's renovation every day",
         # cigarette ends, fire insurance, being locked out and the fire lane are not an emergency
         "绿化带全是烟头 没人扫",
         "火灾险是物业统一买的吗",
