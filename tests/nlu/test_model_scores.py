@@ -35,7 +35,6 @@ def test_scores_by_kind_with_odd_words(text: str) -> None:
 
 
 def test_a_word_whose_lower_case_is_longer_is_scored_as_by_name() -> None:
-
     spec = {"type": {"classes": ["a", "b"], "intercept": [0.0, 0.0], "weights": {"w:i\u0307": [1.0, -1.0]}}}
     model = Models.from_fields(spec)
     for text in ["\u0130 坏了", "i\u0307 坏了"]:

@@ -56,13 +56,13 @@ def test_dev_critical_recall_on_the_whole_dev_split(report: Report) -> None:
     assert report.critical_recall == 1.0
 
 
-# Regression floors, just under today's figures on the whole dev split (6,446 messages: raw_zb..raw_zk were written on
-# the boundaries the parser found hardest, raw_zl..raw_zt on long-tail dangers and their look-alikes; session 5's 948
-# dev rows of raw_a..raw_h are checked on their own below). Category and urgency are 0.895 and 0.905 since
-# raw_zl..raw_zq: an emergency's department (security_order or engineering) and the urgency of animals and of hazards
-# with people near are the least settled conventions, and those 577 dev rows score 83 % and 85 % on them; the 5,303 dev
-# rows before them score 90.8 % and 91.6 %. Type and category rose to 0.905 and 0.9 with the NB-scaled models of
-# session 11 (whole dev split 91.0 % and 90.9 %).
+# Regression floors, just under today's figures on the whole dev split (6,642 messages: raw_zb..raw_zk were written on
+# the boundaries the parser found hardest, raw_zl..raw_zt on long-tail dangers and their look-alikes, raw_zx..raw_zy
+# on the boundary of 紧急; session 5's 948 dev rows of raw_a..raw_h are checked on their own below). Category and
+# urgency are 0.895 and 0.905 since raw_zl..raw_zq: an emergency's department (security_order or engineering) and the
+# urgency of animals and of hazards with people near are the least settled conventions, and those 577 dev rows score
+# 83 % and 85 % on them; the 5,303 dev rows before them score 90.8 % and 91.6 %. Type and category rose to 0.905 and
+# 0.9 with the NB-scaled models of session 11 (whole dev split 91.0 % and 90.9 %).
 # The issue's bars (type and urgency 95 %, category 90 %) are the target and are not met yet; these stop quality from
 # slipping further while the work goes on.
 FLOORS = {"type": 0.905, "urgency": 0.905, "category": 0.9, "tier": 0.745}

@@ -12,7 +12,7 @@ from nlu.model import models
     "text",
     ["漏", "漏水", "漏水了", "卫生间漏水了", "a漏水", "漏水a", "😀漏水了", "漏水😀了", "ÄBC 漏水", "Σ 电梯坏了"],
 )
-def test_code_units_give_the_scores_of_the_names(text: str) -> None:
+def test_every_length_and_character_range_gives_the_scores_of_the_names(text: str) -> None:
     analysis = analyse(text)
     assert models().message_scores(analysis.feature_kinds) == models().scores(analysis.features)
 
