@@ -137,7 +137,7 @@ class TelegramSender:
         return edit_ref
 
     async def _limited(self, chat: str, call: Callable[[], Awaitable[_T]]) -> _T:
-        async with self.limits.limiter(chat):
+        async with self.limits.pacer(chat):
             return await call()
 
 
