@@ -25,6 +25,11 @@ FINE_TYPES: Final[tuple[str, ...]] = ("repair", "inquiry", "complaint", *(f"othe
 """The types with `other` split by department: an emergency, a booking, praise and a greeting are all `other` but
 share no words, which one linear class cannot cover; the second type model reads these and is summed back."""
 
+FINE_URGENCIES: Final[tuple[str, ...]] = tuple(f"{u}|{c}" for u in URGENCIES for c in CATEGORIES)
+"""The urgencies split by department: a gas leak, a person trapped in a lift and a fire share few words, nor do a
+dripping tap and a fee question, which one linear class covers badly; the second urgency model reads these and is
+summed back."""
+
 TIERS: Final[tuple[str, ...]] = ("1", "2", "3")
 """Complaint tiers: 一级 minor, 二级 general, 三级 major."""
 
@@ -47,8 +52,13 @@ def fine_type(type_: str, category: str) -> str:
     return f"other|{category}" if type_ == "other" else type_
 
 
-def type_of_fine(fine: str) -> str:
-    """The type a fine type belongs to (`other|value_added` → `other`)."""
+def fine_urgency(urgency: str, category: str) -> str:
+    """The fine urgency of a labelled message (see FINE_URGENCIES)."""
+    return f"{urgency}|{category}"
+
+
+def coarse_label(fine: str) -> str:
+    """The label a fine label belongs to (`other|value_added` → `other`, `critical|engineering` → `critical`)."""
     return fine.partition("|")[0]
 
 

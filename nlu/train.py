@@ -15,7 +15,17 @@ from nlu.analysis import analyse
 from nlu.classify import Decision, decide
 from nlu.corpus import CORPUS_DIR, Example, load_split
 from nlu.evaluate import Report, score
-from nlu.labels import CATEGORIES, FINE_TYPES, TIERS, TYPES, URGENCIES, fine_type, urgency_rank
+from nlu.labels import (
+    CATEGORIES,
+    FINE_TYPES,
+    FINE_URGENCIES,
+    TIERS,
+    TYPES,
+    URGENCIES,
+    fine_type,
+    fine_urgency,
+    urgency_rank,
+)
 from nlu.model import MODEL_PATH, Models, type_features
 
 REGULARISATION = {"type": 1.0, "urgency": 1.0, "category": 1.0, "tier": 1.0}
@@ -38,14 +48,28 @@ def training_rows(examples: list[Example]) -> list[tuple[set[str], Example]]:
     return [(analyse(ex.text).features, ex) for ex in examples]
 
 
-def training_label(example: Example, field: str) -> str:
-    """The one label a row teaches. Where the gold allows several urgencies, the highest: the spec says "in doubt, the
-    higher one" (cross-validation: urgency 90.2 → 90.3 %, critical recall 93.2 → 94.6 %). Else the first listed."""
+def training_labels(example: Example, field: str) -> frozenset[str]:
+    """The classes a row teaches: a positive example for each of them in its field's one-vs-rest regressions.
+
+    - Type, category, tier: every value the gold allows, as the evaluation accepts any of them. Teaching the first
+      listed alone taught the other classes' regressions that the row's words speak against them. 5-fold CV on the
+      train split (20,222 messages): type 91.18 → 91.33 %, category 90.30 → 90.56 %, tier 77.96 → 79.27 %;
+      choosing one allowed value per row by a first fit instead gave 91.31, 90.48 and 79.07 %.
+    - Urgency: critical alone where the gold allows it, as the spec says "in doubt, the higher one" (teaching every
+      allowed urgency there too found 47 fewer of 3,542 critical messages); below critical, every allowed value.
+    - The fine urgency (`urgency_fine`): the highest allowed alone, split by every allowed category. (Measured when
+      it split urgent and critical only: teaching normal/urgent rows both, as the urgency does, found 13 fewer
+      critical messages for as many false alarms.)
+    """
     if field == "urgency":
-        return max(example.gold("urgency"), key=urgency_rank)
+        allowed = example.gold("urgency")
+        return frozenset({"critical"} if "critical" in allowed else allowed)
+    if field == "urgency_fine":
+        highest = max(example.gold("urgency"), key=urgency_rank)
+        return frozenset(fine_urgency(highest, c) for c in example.gold("category"))
     if field == "type_fine":
-        return fine_type(example.first("type"), example.first("category"))
-    return example.first(field)
+        return frozenset(fine_type(t, c) for t in example.gold("type") for c in example.gold("category"))
+    return frozenset(example.gold(field))
 
 
 def fit_field(rows: list[tuple[set[str], Example]], field: str, classes: tuple[str, ...], c: float) -> dict:
@@ -66,21 +90,20 @@ def fit_field(rows: list[tuple[set[str], Example]], field: str, classes: tuple[s
         for f in feats:
             counts[f] = counts.get(f, 0) + 1
     keep = {f for f, n in counts.items() if n >= MIN_FEATURE_COUNT}
-    samples, labels = [], []
+    samples, taught = [], []
     for feats, ex in rows:
         feats = feats & keep
         if field in TYPE_CONDITIONED:
             live = [f[4:-5] for f in feats if f.startswith("cue:") and f.endswith(":live")]
             feats = feats | set(type_features(ex.first("type"), live))
         samples.append(dict.fromkeys(feats, 1))
-        labels.append(training_label(ex, field))
+        taught.append(training_labels(ex, field))
     vectorizer = DictVectorizer(sparse=True)
     matrix = vectorizer.fit_transform(samples).tocsr()
-    y = np.array(labels)
-    learned = sorted(set(labels))
+    learned = sorted(frozenset().union(*taught))
     coef, intercept = [], []
     for label in learned:
-        mine = y == label
+        mine = np.fromiter((label in labels for labels in taught), bool, len(taught))
         p = np.asarray(matrix[mine].sum(axis=0)).ravel() + NB_SMOOTHING
         q = np.asarray(matrix[~mine].sum(axis=0)).ravel() + NB_SMOOTHING
         ratio = np.log((p / p.sum()) / (q / q.sum()))
@@ -109,6 +132,7 @@ def fit_rows(rows: list[tuple[set[str], Example]], regularisation: dict[str, flo
         "type": fit_field(rows, "type", TYPES, regularisation["type"]),
         "type_fine": fit_field(rows, "type_fine", FINE_TYPES, regularisation["type"]),
         "urgency": fit_field(rows, "urgency", URGENCIES, regularisation["urgency"]),
+        "urgency_fine": fit_field(rows, "urgency_fine", FINE_URGENCIES, regularisation["urgency"]),
         "category": fit_field(rows, "category", CATEGORIES, regularisation["category"]),
         "tier": fit_field(complaints, "tier", TIERS, regularisation["tier"]),
     }

@@ -6,7 +6,7 @@ import pytest
 from nlu import parse
 from nlu.analysis import analyse
 from nlu.corpus import Example
-from nlu.train import training_label
+from nlu.train import training_labels
 
 
 def test_a_person_harmed_now_lights_the_pair() -> None:
@@ -30,14 +30,26 @@ def _row(urgency: str, type_: str = "repair") -> Example:
     return Example("x1", "text", type_, urgency, "engineering", "", "", "")
 
 
-def test_training_label_takes_the_highest_acceptable_urgency() -> None:
-    assert training_label(_row("urgent/critical"), "urgency") == "critical"
-    assert training_label(_row("normal/urgent"), "urgency") == "urgent"
-    assert training_label(_row("normal"), "urgency") == "normal"
+def test_a_row_that_may_be_critical_teaches_critical_alone() -> None:
+    assert training_labels(_row("urgent/critical"), "urgency") == {"critical"}
+    assert training_labels(_row("normal/critical"), "urgency") == {"critical"}
 
 
-def test_training_label_of_other_fields_is_the_first_listed() -> None:
-    assert training_label(_row("normal", "repair/other"), "type") == "repair"
+def test_a_row_below_critical_teaches_every_urgency_its_gold_allows() -> None:
+    assert training_labels(_row("normal/urgent"), "urgency") == {"normal", "urgent"}
+    assert training_labels(_row("normal"), "urgency") == {"normal"}
+
+
+def test_the_fine_urgency_splits_the_highest_urgency_by_department() -> None:
+    row = Example("x1", "text", "repair/other", "urgent/critical", "engineering/security_order", "", "", "")
+    assert training_labels(row, "urgency_fine") == {"critical|engineering", "critical|security_order"}
+    assert training_labels(_row("normal/urgent"), "urgency_fine") == {"urgent|engineering"}
+    assert training_labels(_row("normal"), "urgency_fine") == {"normal|engineering"}
+
+
+def test_a_row_teaches_every_type_its_gold_allows() -> None:
+    assert training_labels(_row("normal", "repair/other"), "type") == {"repair", "other"}
+    assert training_labels(_row("normal", "repair/other"), "type_fine") == {"repair", "other|engineering"}
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nlu.analysis import analyse
-from nlu.classify import _type_probabilities
+from nlu.classify import _with_fine
 from nlu.features import Features
 from nlu.model import Models, models
 
@@ -70,12 +70,23 @@ def test_an_artefact_of_another_format_asks_for_a_rebuild() -> None:
 def test_the_two_type_models_are_averaged_into_four_types() -> None:
     m = models()
     scores = m.message_scores(analyse("麻烦约个保洁阿姨周六上午来做保洁").feature_kinds)
-    probs = _type_probabilities(m, scores)
+    probs = _with_fine(m, scores, "type")
     assert set(probs) == {"repair", "inquiry", "complaint", "other"}
     assert math.isclose(sum(probs.values()), 1.0)
     fine = m.probabilities("type_fine", scores)
     other = sum(p for label, p in fine.items() if label.startswith("other|"))
     assert math.isclose(probs["other"], (m.probabilities("type", scores)["other"] + other) / 2)
+
+
+def test_the_two_urgency_models_are_averaged_into_three_levels() -> None:
+    m = models()
+    scores = m.message_scores(analyse("地库有股很浓的汽油味 有人在旁边抽烟").feature_kinds)
+    probs = _with_fine(m, scores, "urgency")
+    assert set(probs) == {"normal", "urgent", "critical"}
+    assert math.isclose(sum(probs.values()), 1.0)
+    fine = m.probabilities("urgency_fine", scores)
+    critical = sum(p for label, p in fine.items() if label.startswith("critical|"))
+    assert math.isclose(probs["critical"], (m.probabilities("urgency", scores)["critical"] + critical) / 2)
 
 
 def test_word_features_are_remembered_and_stay_right_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,3 +107,12 @@ def test_a_model_without_character_features_scores_any_text() -> None:
     model = Models.from_fields(spec)
     features = Features("漏水\0了", ["漏水", "了"], {"bias"})
     assert model.message_scores(features) == model.scores(features.names()) == [1.5, -1.5]
+
+
+def test_a_fine_field_lists_each_coarse_labels_classes_together() -> None:
+    from nlu.model import FieldModel
+
+    field = FieldModel(("normal|fees", "normal|other", "urgent|fees", "critical|fees"), slice(3, 7))
+    assert field.coarse_groups == (("normal", slice(0, 2)), ("urgent", slice(2, 3)), ("critical", slice(3, 4)))
+    with pytest.raises(ValueError, match="together"):
+        _ = FieldModel(("normal|fees", "urgent|fees", "normal|other"), slice(0, 3)).coarse_groups

@@ -49,7 +49,7 @@ def test_dev_critical_recall_on_the_first_corpus() -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="issue bar not met: raw_e..raw_zk brought critical situations the rules and model do not yet recognise "
-    "(whole dev split 93.7 %, 1,050 of 1,121 critical messages); strict, so reaching 100 % makes this fail until "
+    "(whole dev split 94.7 %, 1,062 of 1,121 critical messages); strict, so reaching 100 % makes this fail until "
     "unmarked",
 )
 def test_dev_critical_recall_on_the_whole_dev_split(report: Report) -> None:
@@ -62,10 +62,11 @@ def test_dev_critical_recall_on_the_whole_dev_split(report: Report) -> None:
 # urgency are 0.895 and 0.905 since raw_zl..raw_zq: an emergency's department (security_order or engineering) and the
 # urgency of animals and of hazards with people near are the least settled conventions, and those 577 dev rows score
 # 83 % and 85 % on them; the 5,303 dev rows before them score 90.8 % and 91.6 %. Type and category rose to 0.905 and
-# 0.9 with the NB-scaled models of session 11 (whole dev split 91.0 % and 90.9 %).
+# 0.9 with the NB-scaled models of session 11 (whole dev split 91.0 % and 90.9 %). Tier rose to 0.78 when rows whose
+# gold allows several values taught each of them (session 13: whole dev split 78.8 %).
 # The issue's bars (type and urgency 95 %, category 90 %) are the target and are not met yet; these stop quality from
 # slipping further while the work goes on.
-FLOORS = {"type": 0.905, "urgency": 0.905, "category": 0.9, "tier": 0.745}
+FLOORS = {"type": 0.905, "urgency": 0.905, "category": 0.9, "tier": 0.78}
 FIRST_EIGHT = tuple("abcdefgh")
 """raw_a..raw_h: the dev rows the figures of session 5 were measured on (labels adjudicated since, REVIEW-s6.md)."""
 FIRST_EIGHT_FLOORS = {"type": 0.91, "urgency": 0.91, "category": 0.9, "tier": 0.74}

@@ -47,3 +47,18 @@ def test_a_class_never_seen_cannot_win() -> None:
     assert spec["intercept"][other] == -30.0
     assert all(weights[other] == -30.0 for weights in spec["weights"].values())
     assert _top(spec, "type", {"bias"}) != "other"
+
+
+def test_a_row_whose_gold_allows_two_types_teaches_both() -> None:
+    """A message that is as much a question as a repair request ("inquiry/repair") is a positive example of both
+    classes' regressions: the evaluation accepts either, and teaching only the first listed would teach the repair
+    regression that such words are evidence against repair."""
+    rows = _rows()
+    for i in range(6):
+        feats = {"bias", "w:物业", "w:两可", f"w:填充{i % 3}"}
+        rows.append((feats, Example(f"both{i}", "text", "inquiry/repair", "normal", "engineering", "", "", "")))
+    spec = fit_field(rows, "type", TYPES, 4.0)
+    weights = dict(zip(spec["classes"], spec["weights"]["w:两可"], strict=True))
+    assert weights["inquiry"] > 0
+    assert weights["repair"] > 0
+    assert weights["complaint"] < 0
