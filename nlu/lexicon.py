@@ -177,6 +177,12 @@ def fix_typos(text: str) -> str:
 _new_cue = tuple.__new__
 """CueMatch's constructor without its Python-level __new__ (a cue is made for every hit)."""
 _CLAUSE_BREAK = re.compile(r"[,.;!?，。；！？\n]")
+SCOPE_REACH: Final = 30
+"""How far (in characters, within the clause) a past or hypothetical marker reaches to a cue. Residents chain several
+matters without punctuation (物业费是不是涨了 账单比去年多了 … 对了楼道里好大一股煤气味): the whole message is then one
+clause, and 去年 in the fee question made the gas smell past. Cross-validation on the train split (with 以为 as a
+feared marker, 以为着火了: a fire mistaken): 3,356 → 3,358 of 3,542 critical made critical, 903 → 901 false alarms,
+found or asked 3,448 → 3,452; type 91.33 → 91.31 %, urgency 91.66 → 91.68 %, tier 79.27 → 79.49 %."""
 
 
 def _clause_bounds(breaks: list[int], length: int, start: int, end: int) -> tuple[int, int]:
@@ -249,7 +255,6 @@ def find_cues(text: str) -> list[CueMatch]:
         return found
     breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
     scopes: dict[tuple[int, int], tuple[bool, bool, bool]] = {}  # a term in several groups is scoped once
-    hypothetical_in: dict[tuple[int, int], bool] = {}  # per clause
     for group, span, term, anchor in hits:
         # A pattern's named group `cue` is the part whose negation counts: in 燃气的 没有味道 the smell is denied.
         scope = scopes.get(anchor)
@@ -258,11 +263,11 @@ def find_cues(text: str) -> list[CueMatch]:
             left, right = _clause_bounds(breaks, len(text), start, end)
             before = text[max(left, start - 5) : start]
             negated = bool(lex.negate_before.search(before)) or bool(lex.negate_after.search(text[end:right]))
-            past = bool(lex.past.search(text, left, start)) and not lex.ongoing.search(text, left, right)
-            hypothetical = hypothetical_in.get((left, right))
-            if hypothetical is None:
-                hypothetical = hypothetical_in[left, right] = bool(lex.hypothetical.search(text, left, right))
-            hypothetical = hypothetical or bool(lex.feared.search(before))
+            near = max(left, start - SCOPE_REACH)
+            past = bool(lex.past.search(text, near, start)) and not lex.ongoing.search(text, left, right)
+            hypothetical = bool(lex.hypothetical.search(text, near, min(right, end + SCOPE_REACH))) or bool(
+                lex.feared.search(before)
+            )
             scope = scopes[anchor] = (negated, past, hypothetical)
         found.append(_new_cue(CueMatch, (group, term, *span, *scope)))
     return found
