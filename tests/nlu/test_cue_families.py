@@ -47,11 +47,31 @@ def live_groups(text: str) -> set[str]:
         "孩子把自己反锁在阳台上了 一直在哭",
         "有人从楼上往下扔东西，好像是砖头",
         "燃气热水器一开就有股怪味 头有点晕",
+        "燃气泄漏",
+        "我爸好像中风了 嘴都歪了",
     ],
 )
 def test_threats_to_life_now_are_critical(text: str) -> None:
     assert "critical" in live_groups(text), text
     assert parse(text).urgency == "critical", parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我爸上个礼拜在单元门口摔了一跤 那块地砖太滑了 能不能铺个防滑垫",
+        "小区有没有急救箱 孩子膝盖擦破点皮",
+        "楼下烧烤的烟全飘进来了 呛得不行",
+        "消防通道天天停满车 消防车根本进不来",
+        "老是有人在电梯里抽烟 一股烟味",
+    ],
+)
+def test_danger_words_that_mostly_tell_of_no_danger_now_are_the_models_to_weigh(text: str) -> None:
+    """No rule makes these critical (on the train split they more often told of a danger past, feared or asked
+    about); the model reads them with the rest of the message, and here makes none of them critical."""
+    groups = live_groups(text)
+    assert "danger_word" in groups and "critical" not in groups, groups
+    assert parse(text).urgency != "critical", parse(text).cues
 
 
 @pytest.mark.parametrize(
