@@ -11,13 +11,13 @@ from nlu.lexicon import lexicon
 from nlu.model import Models, type_features
 from nlu.request import Cue
 
-CRITICAL_DOUBT: Final[float] = 0.13
+CRITICAL_DOUBT: Final[float] = 0.12
 """Model probability of `critical` (`_with_fine`) from which the message is treated as critical (in doubt, the higher
-level). Chosen by 5-fold cross-validation on the train split (20,222 messages, 3,542 critical), once the weak danger
-words became the model's to weigh ([danger_word]): 0.13 makes 3,370 critical with 884 false alarms; 0.12 3,372 (897
-false), 0.14 3,364 (870), 0.15 3,359 (848). Before that change, 0.15 made 3,358 with 901 false alarms. The cost of a
-false 特急 is real (the on-duty manager and security are alerted), so the threshold buys critical messages found and
-false alarms saved at once, not one for the other."""
+level). Chosen by 5-fold cross-validation on the train split (20,222 messages, 3,542 critical), once the ambiguous
+danger words became the model's to weigh ([danger_word]): 0.12 makes 3,374 critical with 872 false alarms; 0.13
+3,370 (857 false), 0.14 3,364 (844). Before that change, 0.15 made 3,358 with 901 false alarms. The cost of a false
+特急 is real (the on-duty manager and security are alerted), so the threshold buys critical messages found and false
+alarms saved at once, not one for the other."""
 CALLED_OFF_DOUBT: Final[float] = 0.35
 """With a danger called off in the same message (没事了, 虚惊一场), the model's `critical` probability under which
 the danger words no longer make it critical."""
@@ -37,10 +37,10 @@ URGENT_DOUBT: Final[float] = 0.45
 DANGER_QUESTION_DOUBT: Final[float] = 0.0225
 """Model probability of `critical` from which a message the parser does not make critical is flagged `danger_doubt`:
 the dialog asks the resident one question (有人受伤或有危险吗？) instead of guessing. Chosen by the same
-cross-validation: with CRITICAL_DOUBT 0.13 it asks about 85 of the 172 critical messages not made critical and 587
-of the 16,680 others (3.5 %), so 3,455 critical messages are found or asked; 0.025 finds or asks 3,450 (547 others
-asked). Before the weak danger words changed, 3,452 were found or asked with 565 others asked. The cost is one tap
-for a few residents in a hundred; a missed 特急 is the worst error."""
+cross-validation: with CRITICAL_DOUBT 0.12 it asks about 83 of the 168 critical messages not made critical and 581
+of the 16,680 others (3.5 %), so 3,457 critical messages are found or asked; 0.02 finds or asks 3,459 (647 others
+asked). Before the danger words changed, 3,452 were found or asked with 565 others asked. The cost is one tap for a
+few residents in a hundred; a missed 特急 is the worst error."""
 
 
 @dataclass(slots=True)

@@ -64,6 +64,8 @@ def test_threats_to_life_now_are_critical(text: str) -> None:
         "楼下烧烤的烟全飘进来了 呛得不行",
         "消防通道天天停满车 消防车根本进不来",
         "老是有人在电梯里抽烟 一股烟味",
+        "师傅救命 马桶又堵了",
+        "水龙头拧开了 一滴水都出不来",
     ],
 )
 def test_danger_words_that_mostly_tell_of_no_danger_now_are_the_models_to_weigh(text: str) -> None:
@@ -148,3 +150,10 @@ def test_a_service_asked_for_with_a_room_is_paired_with_the_contact() -> None:
     assert "pair:booking+contact" in feats
     assert "pair:booking+question" not in feats
     assert "pair:booking+question" in analyse("空调清洗怎么预约?").features
+
+
+@pytest.mark.parametrize("text", ["救命", "救命啊", "救命！！！", "救命 电梯掉下去了", "我被关在房间里出不来了"])
+def test_a_cry_for_help_or_someone_shut_in_is_still_critical(text: str) -> None:
+    """救命 and 出不来 are the model's to weigh now (a plumber is asked for 救命 too); on their own, or with a danger,
+    the model makes them critical."""
+    assert parse(text).urgency == "critical", parse(text).cues
