@@ -114,6 +114,12 @@ class Lexicon:
     ongoing: re.Pattern[str]
     hypothetical: re.Pattern[str]
     feared: re.Pattern[str]
+    supposed_before: re.Pattern[str]
+    supposed_after: re.Pattern[str]
+    """With `supposed_before` just before a cue and a consequence after it in its clause, the danger is supposed
+    (真着火了怎么办: "if there really were a fire, then what?")."""
+    asked_if_real: re.Pattern[str]
+    """Just before a cue, a question whether it is real (还是真的着火了): the cue is not hypothetical."""
     danger_pairs: tuple[tuple[str, str], ...]
     """Pairs of cue groups that, both live in one message, make it critical ([danger_pairs])."""
     danger_pairs_unless: frozenset[str]
@@ -163,6 +169,9 @@ def lexicon() -> Lexicon:
         hypothetical=_alternation(raw["hypothetical"]["markers"]),
         # 怕掉下去, 很容易着火, 差点摔倒: a fear or a near miss just before the cue, not the thing itself
         feared=re.compile(r"(?:" + _alternation(raw["hypothetical"]["feared"]).pattern + r")[^,，。!！?？\s]{0,4}$"),
+        supposed_before=re.compile(raw["hypothetical"]["supposed_before"]),
+        supposed_after=_alternation(raw["hypothetical"]["supposed_after"]),
+        asked_if_real=re.compile(raw["hypothetical"]["asked_if_real"]),
         danger_pairs=tuple((a, b) for a, b in raw["danger_pairs"]["pairs"]),
         danger_pairs_unless=frozenset(raw["danger_pairs"]["unless"]),
     )
@@ -266,8 +275,10 @@ def find_cues(text: str) -> list[CueMatch]:
             negated = bool(lex.negate_before.search(before)) or bool(lex.negate_after.search(text[end:right]))
             near = max(left, start - SCOPE_REACH)
             past = bool(lex.past.search(text, near, start)) and not lex.ongoing.search(text, left, right)
-            hypothetical = bool(lex.hypothetical.search(text, near, min(right, end + SCOPE_REACH))) or bool(
-                lex.feared.search(before)
+            hypothetical = not lex.asked_if_real.search(before) and (
+                bool(lex.hypothetical.search(text, near, min(right, end + SCOPE_REACH)))
+                or bool(lex.feared.search(before))
+                or bool(lex.supposed_before.search(before) and lex.supposed_after.search(text, end, right))
             )
             scope = scopes[anchor] = (negated, past, hypothetical)
         found.append(_new_cue(CueMatch, (group, term, *span, *scope)))

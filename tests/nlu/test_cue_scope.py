@@ -49,3 +49,34 @@ def test_a_marker_still_scopes_the_matter_it_opens(text: str, term: str, scope: 
 )
 def test_a_danger_mistaken_is_no_danger_now(text: str, term: str) -> None:
     assert cue(text, term).hypothetical
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("楼道里堆满了纸箱 真着火了根本跑不出去", "着火"),
+        ("消防通道天天停着车 真着火了消防车怎么进来", "着火"),
+        ("防火门被锁死了 真要着火我们上面几层往哪跑", "着火"),
+        ("走廊里天天有人给电瓶车充电 真烧起来跑都跑不掉", "烧起来"),
+    ],
+)
+def test_a_fire_supposed_in_order_to_ask_what_then_is_no_fire_now(text: str, term: str) -> None:
+    """真着火了怎么办, "if there really were a fire, then what": 真 just before the danger, a consequence after."""
+    assert cue(text, term).hypothetical
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        # asking whether it is real, or saying it is: the fire may be happening now
+        ("火警铃一直在响 不知道是不是真着火了 有没有人去看看", "着火"),
+        ("楼下好多人在喊 到底是不是真的着火了", "着火"),
+        # a drill or the real thing? the resident cannot tell: in doubt, a fire now
+        ("火警铃响了 是演习还是真的着火了 要不要下楼", "着火"),
+        ("消防演练拉警报了 是演练还是真着火了 楼道里有点烟味", "着火"),
+        ("真着火了 快来人啊 三楼全是烟", "着火"),
+        ("真着火了 快跑", "着火"),
+    ],
+)
+def test_a_fire_asked_about_or_confirmed_stays_live(text: str, term: str) -> None:
+    assert cue(text, term).live
