@@ -19,8 +19,9 @@ danger words became the model's to weigh ([danger_word]): 0.12 makes 3,374 criti
 特急 is real (the on-duty manager and security are alerted), so the threshold buys critical messages found and false
 alarms saved at once, not one for the other."""
 CALLED_OFF_DOUBT: Final[float] = 0.35
-"""With a danger called off in the same message (没事了, 虚惊一场), the model's `critical` probability under which
-the danger words no longer make it critical."""
+"""With a danger called off (没事了, 虚惊一场) or told as over (已经出来了, 扑灭了: [resolved]) in the same message, the
+model's `critical` probability under which the danger words no longer make it critical. Telling a danger over:
+5-fold CV on the train split, false 特急 856 → 843 with no critical message lost (3,376 → 3,377 made)."""
 SHORT_MESSAGE: Final[int] = 8
 """A message of at most this many characters is too short to describe a dangerous situation: the model alone does not
 make it critical (在我家门口, answering "where?" in a form, did); a danger word in it still does."""
@@ -148,9 +149,10 @@ def decide(analysis: Analysis, models: Models) -> Decision:
         or DANGER_PAIR in analysis.feature_kinds.others
     )
     decision.cues.append(Cue("urgency", decision.urgency, f"模型 {decision.confidence['urgency']:.2f}"))
-    if critical and withdrawal and urgency_probs["critical"] < CALLED_OFF_DOUBT:
-        # 刚才的焦味是楼下炒辣椒，没事了: the danger is called off in the same message.
-        decision.cues.append(Cue("urgency", decision.urgency, "危险已解除: " + "、".join(withdrawal)))
+    called_off = withdrawal + live.get("resolved", [])
+    if critical and called_off and urgency_probs["critical"] < CALLED_OFF_DOUBT:
+        # 刚才的焦味是楼下炒辣椒，没事了; 人已经自己出来了: the danger is called off, or over, in the same message.
+        decision.cues.append(Cue("urgency", decision.urgency, "危险已解除: " + "、".join(called_off)))
     elif critical:
         decision.urgency = "critical"
         decision.cues.append(Cue("urgency", "critical", "危险信号: " + "、".join(dict.fromkeys(critical))))

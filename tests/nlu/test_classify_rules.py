@@ -164,3 +164,50 @@ def test_the_danger_question_follows_the_models_doubt_about_critical() -> None:
         if parsed.danger_doubt:
             assert any("请住户确认" in c.evidence for c in parsed.cues_for("urgency"))
     assert 0 < flagged < 60, flagged  # some messages are asked about, and only a few in a hundred
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼道里的纸箱烧着了 我已经用水浇灭了 现在没烟了 提醒大家别乱扔烟头",
+    ],
+)
+def test_a_danger_told_as_over_is_not_critical(text: str) -> None:
+    """The danger ended before the message was sent (浇灭了, 已经出来了): the rule steps back for the model, which
+    keeps the message critical where it still sees danger (CALLED_OFF_DOUBT; 电梯困人 人已经自己出来了 stays critical
+    at 0.78)."""
+    parsed = parse(text)
+    assert parsed.urgency != "critical"
+    assert any(c.evidence.startswith("危险已解除") for c in parsed.cues_for("urgency"))
+
+
+@pytest.mark.parametrize(
+    ("text", "over"),
+    [
+        ("刚才那个晕倒的大爷已经醒了", "已经醒了"),
+        ("纸箱烧着了 我用湿毛巾盖灭了", "盖灭了"),
+        ("老人晕倒了 叫了半天还没醒", None),
+        ("孩子的脚卡在栏杆里 拔不出来了", None),
+        ("孩子被人带走了", None),
+        ("打得血都出来了", None),
+    ],
+)
+def test_words_that_tell_a_danger_is_over(text: str, over: str | None) -> None:
+    from nlu.lexicon import find_cues
+    from nlu.normalize import normalize
+
+    found = [c.term for c in find_cues(normalize(text).text) if c.group == "resolved" and c.live]
+    assert found == ([over] if over else [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "电梯困人 快半个小时了 人还没出来",
+        "孩子的脚卡在栏杆里 拔不出来了",
+        "老人晕倒了 叫了半天还没醒",
+        "着火了 扑不灭 越烧越大 快来人",
+    ],
+)
+def test_a_danger_not_over_stays_critical(text: str) -> None:
+    assert parse(text).urgency == "critical"
