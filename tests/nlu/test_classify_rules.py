@@ -190,6 +190,8 @@ def test_a_danger_told_as_over_is_not_critical(text: str) -> None:
         ("孩子的脚卡在栏杆里 拔不出来了", None),
         ("孩子被人带走了", None),
         ("打得血都出来了", None),
+        ("刚才说孩子不见了 找到了 在同学家", "找到了"),
+        ("找了一个小时了 还没找到", None),
     ],
 )
 def test_words_that_tell_a_danger_is_over(text: str, over: str | None) -> None:
