@@ -20,7 +20,7 @@ CUE_GROUPS: Final[tuple[str, ...]] = (
     "fault", "suggestion", "emergency", "misconduct", "harm", "nuisance", "greeting",
     "dept_engineering", "dept_cleaning_greening", "dept_security_order", "dept_service_attitude",
     "dept_fees", "dept_value_added", "person_at_risk", "body_harm", "imminent", "exposed",
-    "toxic", "ingest", "fuel_spill", "ignition", "pet", "danger_word", "resolved",
+    "toxic", "ingest", "fuel_spill", "ignition", "pet", "danger_word", "resolved", "pursued", "cornered",
 )  # fmt: skip
 
 

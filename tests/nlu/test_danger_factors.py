@@ -59,6 +59,9 @@ def test_a_row_teaches_every_type_its_gold_allows() -> None:
         "老爷子把玻璃瓶里的防冻液喝了一口",
         "车库里一辆面包车在滴汽油 两个人蹲在旁边抽烟",
         "楼道里有人往油桶里灌柴油 还有人在边上点烟",
+        # followed by a stranger, and hiding or afraid now
+        "下班回来有个男的一直跟着我 我现在躲在便利店里不敢出去",
+        "有人尾随我进了单元门 现在还在楼道里 我好害怕",
     ],
 )
 def test_a_danger_pair_makes_a_message_critical(text: str) -> None:
@@ -75,6 +78,8 @@ def test_a_danger_pair_makes_a_message_critical(text: str) -> None:
         "楼下有人抽烟 烟味飘到我家",
         "我家狗在草坪上吃了你们放的老鼠药 现在在宠物医院",
         "地库有辆车漏油 地上一滩 麻烦通知车主",
+        "刷卡进单元门的时候总有外人跟着我挤进来 能不能装个防尾随的门",
+        "楼下的流浪狗一直跟着我 我好怕狗",
     ],
 )
 def test_one_factor_alone_or_a_pet_harmed_is_not_a_danger_pair(text: str) -> None:
