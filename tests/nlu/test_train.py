@@ -62,3 +62,35 @@ def test_a_row_whose_gold_allows_two_types_teaches_both() -> None:
     assert weights["inquiry"] > 0
     assert weights["repair"] > 0
     assert weights["complaint"] < 0
+
+
+def test_a_learning_curve_share_is_stable_and_nested() -> None:
+    """`--cv --curve` fits each fold on a share of its rows: the same rows every run, and a larger share holds every
+    row of a smaller one, so the curve measures more data, not other data."""
+    from nlu.train import in_share
+
+    ids = [f"x{i:04d}" for i in range(2000)]
+    quarter = {i for i in ids if in_share(i, 0.25)}
+    half = {i for i in ids if in_share(i, 0.5)}
+    assert quarter <= half
+    assert {i for i in ids if in_share(i, 1.0)} == set(ids)
+    assert 400 < len(quarter) < 600 and 900 < len(half) < 1100
+    assert quarter == {i for i in ids if in_share(i, 0.25)}
+
+
+def test_cross_validation_on_a_share_fits_on_fewer_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nlu import train
+    from nlu.corpus import load_split
+
+    examples = load_split("train")[:300]
+    fitted: list[int] = []
+    real_fit = train.fit_rows
+
+    def counting_fit(rows, regularisation=train.REGULARISATION):
+        fitted.append(len(rows))
+        return real_fit(rows, regularisation)
+
+    monkeypatch.setattr(train, "fit_rows", counting_fit)
+    report = train.cross_validate(examples, folds=2, share=0.5)
+    assert report.total == 300  # every row is still scored once
+    assert len(fitted) == 2 and all(60 < n < 100 for n in fitted)  # about half of each fold's ~150 rows
