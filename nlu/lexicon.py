@@ -116,8 +116,9 @@ class Lexicon:
     feared: re.Pattern[str]
     supposed_before: re.Pattern[str]
     supposed_after: re.Pattern[str]
-    """With `supposed_before` just before a cue and a consequence after it in its clause, the danger is supposed
-    (真着火了怎么办: "if there really were a fire, then what?")."""
+    supposed_unless: re.Pattern[str]
+    """With `supposed_before` just before a cue, a consequence after it in its clause and no `supposed_unless` in the
+    clause, the danger is supposed (真着火了怎么办: "if there really were a fire, then what?")."""
     asked_if_real: re.Pattern[str]
     """Just before a cue, a question whether it is real (还是真的着火了): the cue is not hypothetical."""
     danger_pairs: tuple[tuple[str, str], ...]
@@ -171,6 +172,7 @@ def lexicon() -> Lexicon:
         feared=re.compile(r"(?:" + _alternation(raw["hypothetical"]["feared"]).pattern + r")[^,，。!！?？\s]{0,4}$"),
         supposed_before=re.compile(raw["hypothetical"]["supposed_before"]),
         supposed_after=_alternation(raw["hypothetical"]["supposed_after"]),
+        supposed_unless=_alternation(raw["hypothetical"]["supposed_unless"]),
         asked_if_real=re.compile(raw["hypothetical"]["asked_if_real"]),
         danger_pairs=tuple((a, b) for a, b in raw["danger_pairs"]["pairs"]),
         danger_pairs_unless=frozenset(raw["danger_pairs"]["unless"]),
@@ -244,6 +246,15 @@ def _english_lower_case(text: str) -> str:
     return lowered if len(lowered) == len(text) else "".join(c if len(c.lower()) > 1 else c.lower() for c in text)
 
 
+def _supposed(lex: Lexicon, text: str, before: str, left: int, end: int, right: int) -> bool:
+    """Whether the cue ending at `end` is a danger supposed (真着火了怎么办), in its clause [left, right)."""
+    return bool(
+        lex.supposed_before.search(before)
+        and lex.supposed_after.search(text, end, right)
+        and not lex.supposed_unless.search(text, left, right)
+    )
+
+
 def find_cues(text: str) -> list[CueMatch]:
     """Every lexicon cue in a normalised text, with its negation, past and hypothetical scope.
 
@@ -278,7 +289,7 @@ def find_cues(text: str) -> list[CueMatch]:
             hypothetical = not lex.asked_if_real.search(before) and (
                 bool(lex.hypothetical.search(text, near, min(right, end + SCOPE_REACH)))
                 or bool(lex.feared.search(before))
-                or bool(lex.supposed_before.search(before) and lex.supposed_after.search(text, end, right))
+                or _supposed(lex, text, before, left, end, right)
             )
             scope = scopes[anchor] = (negated, past, hypothetical)
         found.append(_new_cue(CueMatch, (group, term, *span, *scope)))

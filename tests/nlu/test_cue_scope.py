@@ -76,6 +76,9 @@ def test_a_fire_supposed_in_order_to_ask_what_then_is_no_fire_now(text: str, ter
         ("消防演练拉警报了 是演练还是真着火了 楼道里有点烟味", "着火"),
         ("真着火了 快来人啊 三楼全是烟", "着火"),
         ("真着火了 快跑", "着火"),
+        # a place that is burning, or people still inside: a report, not a supposition
+        ("三楼真着火了怎么办 我们还在家里", "着火"),
+        ("楼下真着火了 怎么办", "着火"),
     ],
 )
 def test_a_fire_asked_about_or_confirmed_stays_live(text: str, term: str) -> None:
