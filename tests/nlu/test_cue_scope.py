@@ -36,6 +36,11 @@ def test_a_marker_does_not_reach_a_danger_told_much_later(text: str, term: str) 
         ("前几天电梯困人的事 你们处理得很及时 谢谢", "困人", "past"),
         ("如果半夜闻到煤气味 应该先打谁的电话", "煤气味", "hypothetical"),
         ("明天停电 家里老人的制氧机没电了怎么办", "制氧机没电", "hypothetical"),
+        # what the news told, or another estate: not here, not now
+        ("新闻上说有人在家烧炭中毒 我家能用炭盆吗", "中毒", "hypothetical"),
+        ("听人说别的小区有小孩从窗户掉下去了 我家窗户能装限位器吗", "掉下去", "hypothetical"),
+        ("那天半夜楼道里冒烟 你们保安半小时才到", "冒烟", "past"),
+        ("前年楼里着火以后 消防栓换过没有", "着火", "past"),
     ],
 )
 def test_a_marker_still_scopes_the_matter_it_opens(text: str, term: str, scope: str) -> None:
