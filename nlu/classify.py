@@ -73,6 +73,23 @@ def _live_terms(analysis: Analysis) -> dict[str, list[str]]:
     return live
 
 
+ANIMAL_REACH: Final[int] = 6
+"""How many characters before a danger word an animal subject is looked for (狗被关在, 猫从十五楼掉下去了)."""
+
+
+def _human_dangers(analysis: Analysis) -> list[str]:
+    """The live [critical] terms, less those whose subject is an animal (狗被关在车里: the model still weighs them)."""
+    animal = lexicon().animal_subject
+    text = analysis.text
+    return [
+        cue.term
+        for cue in analysis.cues
+        if cue.group == "critical"
+        and not (cue.negated or cue.past or cue.hypothetical)
+        and not animal.search(text, max(0, cue.start - ANIMAL_REACH), cue.start)
+    ]
+
+
 def _danger_pairs(live: dict[str, list[str]]) -> list[str]:
     """Each pair of factor groups both live in the message (误喝 + 消毒液, 漏油 + 抽烟), as `term+term`; none when the
     one harmed is a pet."""
@@ -127,7 +144,7 @@ def decide(analysis: Analysis, models: Models) -> Decision:
     decision.cues.append(Cue("type", decision.type, f"模型 {decision.confidence['type']:.2f}"))
 
     live = _live_terms(analysis)
-    critical = live.get("critical", []) + _danger_pairs(live)
+    critical = (_human_dangers(analysis) if "critical" in live else []) + _danger_pairs(live)
     delay = live.get("delay", [])
     withdrawal = live.get("withdrawal", [])
     delayed = bool(delay) and decision.type == "repair"  # the spec's rule: a repair request that complains of delay

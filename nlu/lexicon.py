@@ -93,6 +93,8 @@ def find_overlapping(automaton: ahocorasick_rs.AhoCorasick, text: str) -> list[t
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_PERSON: Final = "[孩人我他她娃老爸妈爷奶]"
+"""A character that starts a word for a person (孩子, 有人, 我, 老人, 我妈): see `Lexicon.animal_subject`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +123,8 @@ class Lexicon:
     clause, the danger is supposed (真着火了怎么办: "if there really were a fire, then what?")."""
     asked_if_real: re.Pattern[str]
     """Just before a cue, a question whether it is real (还是真的着火了): the cue is not hypothetical."""
+    animal_subject: re.Pattern[str]
+    """Searched up to a cue's start: an animal as the subject of the danger word ([pet] subjects)."""
     danger_pairs: tuple[tuple[str, str], ...]
     """Pairs of cue groups that, both live in one message, make it critical ([danger_pairs])."""
     danger_pairs_unless: frozenset[str]
@@ -174,6 +178,10 @@ def lexicon() -> Lexicon:
         supposed_after=_alternation(raw["hypothetical"]["supposed_after"]),
         supposed_unless=_alternation(raw["hypothetical"]["supposed_unless"]),
         asked_if_real=re.compile(raw["hypothetical"]["asked_if_real"]),
+        # 狗被关在, 猫从十五楼掉下去了; not 狗把小孩扑倒了: no person between the animal and the danger word
+        animal_subject=re.compile(
+            r"(?:" + _alternation(raw["pet"]["subjects"]).pattern + r")(?:(?!" + _PERSON + r")[^,，。!！?？\s]){0,4}$"
+        ),
         danger_pairs=tuple((a, b) for a, b in raw["danger_pairs"]["pairs"]),
         danger_pairs_unless=frozenset(raw["danger_pairs"]["unless"]),
     )

@@ -213,3 +213,28 @@ def test_words_that_tell_a_danger_is_over(text: str, over: str | None) -> None:
 )
 def test_a_danger_not_over_stays_critical(text: str) -> None:
     assert parse(text).urgency == "critical"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "邻居家的狗被关在阳台上暴晒 一直在叫 主人不在家",
+        "我家猫从窗户掉下去了 落在二楼雨棚上 还在叫",
+        "我家小狗被困在电梯里了 电梯上去了不知道在哪层",
+    ],
+)
+def test_an_animal_in_danger_is_not_critical_by_rule(text: str) -> None:
+    """The danger word's subject is an animal (狗被关在, 猫掉下去了): the rule does not make it 特急; a person's is."""
+    assert not any(c.evidence.startswith("危险信号") for c in parse(text).cues_for("urgency"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一条大狗把小孩扑倒了 咬着不松口",
+        "孩子被关在车里了 车窗关着 太阳很大",
+        "遛狗的时候我摔倒了 起不来",
+    ],
+)
+def test_a_person_in_danger_near_an_animal_stays_critical(text: str) -> None:
+    assert parse(text).urgency == "critical"
