@@ -54,9 +54,14 @@ def read_tsv(path: Path | str) -> list[Example]:
     return examples
 
 
+def id_hash(example_id: str, salt: str = "") -> int:
+    """A stable number for a row, from its id (and a salt, so that splits chosen by it are independent)."""
+    return int(hashlib.sha256((salt + example_id).encode()).hexdigest(), 16)
+
+
 def in_dev(example_id: str) -> bool:
     """Whether a row belongs to the dev split."""
-    return int(hashlib.sha256(example_id.encode()).hexdigest(), 16) % 100 < DEV_SHARE
+    return id_hash(example_id) % 100 < DEV_SHARE
 
 
 def load_split(name: str) -> list[Example]:

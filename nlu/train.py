@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 from nlu.analysis import analyse
 from nlu.classify import Decision, decide
-from nlu.corpus import CORPUS_DIR, Example, load_split
+from nlu.corpus import CORPUS_DIR, Example, id_hash, load_split
 from nlu.evaluate import Report, score
 from nlu.labels import (
     CATEGORIES,
@@ -155,12 +155,12 @@ def _predicted(decision: Decision) -> SimpleNamespace:
 
 def fold_of(example_id: str, folds: int) -> int:
     """The cross-validation fold of a row, by a hash of its id (independent of the train/dev hash)."""
-    return int(hashlib.sha256(("cv:" + example_id).encode()).hexdigest(), 16) % folds
+    return id_hash(example_id, "cv:") % folds
 
 
 def in_share(example_id: str, share: float) -> bool:
     """Whether a row is in the first `share` of the rows, by a hash of its id (stable; independent of the folds)."""
-    return int(hashlib.sha256(("share:" + example_id).encode()).hexdigest(), 16) % 1000 < share * 1000
+    return id_hash(example_id, "share:") % 1000 < share * 1000
 
 
 def cross_validate(
