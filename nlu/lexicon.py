@@ -294,11 +294,11 @@ def find_cues(text: str) -> list[CueMatch]:
             negated = bool(lex.negate_before.search(before)) or bool(lex.negate_after.search(text[end:right]))
             near = max(left, start - SCOPE_REACH)
             past = bool(lex.past.search(text, near, start)) and not lex.ongoing.search(text, left, right)
-            hypothetical = not lex.asked_if_real.search(before) and (
+            hypothetical = (
                 bool(lex.hypothetical.search(text, near, min(right, end + SCOPE_REACH)))
                 or bool(lex.feared.search(before))
                 or _supposed(lex, text, before, left, end, right)
-            )
+            ) and not lex.asked_if_real.search(before)  # checked last: only a cue that would be hypothetical needs it
             scope = scopes[anchor] = (negated, past, hypothetical)
         found.append(_new_cue(CueMatch, (group, term, *span, *scope)))
     return found
