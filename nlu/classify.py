@@ -84,9 +84,7 @@ def _human_dangers(analysis: Analysis) -> list[str]:
     return [
         cue.term
         for cue in analysis.cues
-        if cue.group == "critical"
-        and not (cue.negated or cue.past or cue.hypothetical)
-        and not animal.search(text, max(0, cue.start - ANIMAL_REACH), cue.start)
+        if cue.group == "critical" and cue.live and not animal.search(text, max(0, cue.start - ANIMAL_REACH), cue.start)
     ]
 
 
