@@ -34,6 +34,27 @@ def _redrawn() -> tuple[type[Exception], ...]:
 _REDRAWN = _redrawn()
 
 
+def _gone(element: Any) -> Any:
+    """A wait condition: `element` has left the page. Selenium's `staleness_of`, which also reads ChromeDriver's
+    "Node with given id does not belong to the document" as gone: ChromeDriver answers so, instead of "stale element",
+    when the page navigates away in the middle of the check (seen once in CI after submitting an action form; a known
+    ChromeDriver behaviour, SeleniumHQ/selenium#15401)."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def check(_driver: Any) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+        return False
+
+    return check
+
+
 def scene_png(width: int = 160, height: int = 120) -> bytes:
     """A small real PNG (a blue-to-grey gradient with a dark "leak" stripe), made without any imaging library."""
     rows = []
@@ -184,14 +205,13 @@ class Console:
     def act(self, verb: str, **fields: str) -> None:
         """Fill and submit the action form `verb`, then wait for the page it leads to."""
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.ui import WebDriverWait
 
         form = self.driver.find_element(By.ID, f"form-{verb}")
         for name, value in fields.items():
             form.find_element(By.NAME, name).send_keys(value)
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        WebDriverWait(self.driver, WAIT, ignored_exceptions=_REDRAWN).until(expected_conditions.staleness_of(form))
+        WebDriverWait(self.driver, WAIT, ignored_exceptions=_REDRAWN).until(_gone(form))
 
     def dashboard(self) -> dict[str, str]:
         """Open the dashboard (defaults: the staff member's community, this month); its headline figures by key."""
