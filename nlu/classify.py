@@ -78,13 +78,17 @@ ANIMAL_REACH: Final[int] = 6
 
 
 def _human_dangers(analysis: Analysis) -> list[str]:
-    """The live [critical] terms, less those whose subject is an animal (狗被关在车里: the model still weighs them)."""
-    animal = lexicon().animal_subject
+    """The live [critical] terms, less those whose subject is an animal (狗被关在车里) or, for a word of being shut in,
+    a vehicle (我的车困在外面): the model still weighs them."""
+    lex = lexicon()
     text = analysis.text
     return [
         cue.term
         for cue in analysis.cues
-        if cue.group == "critical" and cue.live and not animal.search(text, max(0, cue.start - ANIMAL_REACH), cue.start)
+        if cue.group == "critical"
+        and cue.live
+        and not lex.animal_subject.search(text, max(0, cue.start - ANIMAL_REACH), cue.start)
+        and not (cue.term in lex.vehicle_trapped and lex.vehicle_subject.search(text, 0, cue.start))
     ]
 
 

@@ -238,3 +238,28 @@ def test_an_animal_in_danger_is_not_critical_by_rule(text: str) -> None:
 )
 def test_a_person_in_danger_near_an_animal_stays_critical(text: str) -> None:
     assert parse(text).urgency == "critical"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "保安不让抬杆 我的车困在门外半天了",
+        "地库的卷帘门坏了 好多车被困在里面 上班要迟到了",
+        "暴雨 我的电动车被困住了 推不出来",
+    ],
+)
+def test_a_vehicle_shut_in_is_not_critical_by_rule(text: str) -> None:
+    """A vehicle as the subject of a word of being shut in (车困在, 车被困): no person is trapped."""
+    assert not any(c.evidence.startswith("危险信号") for c in parse(text).cues_for("urgency"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "孩子被困在车里了 车门打不开",
+        "车里困着一个小孩 车主不在",
+        "车库里有人被困在车里 喊救命",
+    ],
+)
+def test_a_person_shut_in_a_vehicle_stays_critical(text: str) -> None:
+    assert parse(text).urgency == "critical"
