@@ -125,6 +125,10 @@ class Lexicon:
     """Just before a cue, a question whether it is real (还是真的着火了): the cue is not hypothetical."""
     animal_subject: re.Pattern[str]
     """Searched up to a cue's start: an animal as the subject of the danger word ([pet] subjects)."""
+    vehicle_subject: re.Pattern[str]
+    """Searched up to a cue's start: a vehicle right before a word of being shut in ([vehicle])."""
+    vehicle_trapped: frozenset[str]
+    """The cue terms a vehicle subject takes the danger out of ([vehicle] trapped)."""
     danger_pairs: tuple[tuple[str, str], ...]
     """Pairs of cue groups that, both live in one message, make it critical ([danger_pairs])."""
     danger_pairs_unless: frozenset[str]
@@ -182,6 +186,8 @@ def lexicon() -> Lexicon:
         animal_subject=re.compile(
             r"(?:" + _alternation(raw["pet"]["subjects"]).pattern + r")(?:(?!" + _PERSON + r")[^,，。!！?？\s]){0,4}$"
         ),
+        vehicle_subject=re.compile(r"(?:" + _alternation(raw["vehicle"]["subjects"]).pattern + r")[被都还也就]?$"),
+        vehicle_trapped=frozenset(raw["vehicle"]["trapped"]),
         danger_pairs=tuple((a, b) for a, b in raw["danger_pairs"]["pairs"]),
         danger_pairs_unless=frozenset(raw["danger_pairs"]["unless"]),
     )
@@ -293,7 +299,8 @@ def find_cues(text: str) -> list[CueMatch]:
             before = text[max(left, start - 5) : start]
             negated = bool(lex.negate_before.search(before)) or bool(lex.negate_after.search(text[end:right]))
             near = max(left, start - SCOPE_REACH)
-            past = bool(lex.past.search(text, near, start)) and not lex.ongoing.search(text, left, right)
+            # up to the cue's end: a pattern spanning an event (狗上周咬了邻居家孩子) may hold its own marker
+            past = bool(lex.past.search(text, near, end)) and not lex.ongoing.search(text, left, right)
             hypothetical = (
                 bool(lex.hypothetical.search(text, near, min(right, end + SCOPE_REACH)))
                 or bool(lex.feared.search(before))

@@ -41,6 +41,9 @@ def test_a_marker_does_not_reach_a_danger_told_much_later(text: str, term: str) 
         ("听人说别的小区有小孩从窗户掉下去了 我家窗户能装限位器吗", "掉下去", "hypothetical"),
         ("那天半夜楼道里冒烟 你们保安半小时才到", "冒烟", "past"),
         ("前年楼里着火以后 消防栓换过没有", "着火", "past"),
+        # a marker inside the words a cue pattern spans (狗 … 咬 … 孩子): the pattern's words tell one event
+        ("那条狗上周咬了邻居家孩子 主人到今天也没道歉", "咬了邻居家孩子", "past"),
+        ("我家狗昨天追着楼下小孩跑 家长找上门来了", "追着楼下小孩", "past"),
     ],
 )
 def test_a_marker_still_scopes_the_matter_it_opens(text: str, term: str, scope: str) -> None:
