@@ -16,6 +16,7 @@ DIGITS: Final[dict[str, str]] = {
 
 _POSITIONAL = "十百千万"
 _POSITIONAL_CHARS: Final[frozenset[str]] = frozenset(_POSITIONAL)
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _RUN = re.compile(r"[零〇○一幺二两三四五六七八九十百千万]+")
 
 # Measure words and units after which a numeral is a number, not part of a word (一直, 一下, 十分).
@@ -81,7 +82,9 @@ def _convert(run: str, before: str, after: str) -> str:
             return run
         if after.startswith("点") and run == "一" and not _time_context(before, after):
             return run  # 快一点, 好一点
-        if followed_by_unit or _NUMBER_CONTEXT.search(before):
+        # After 电话, 打, 是 or 第 a lone digit is a number only where no word goes on from it (房号五, but
+        # 电话一直没人接, 打一下, 第一时间): a Chinese character right after it makes a word with it, unless a unit.
+        if followed_by_unit or (_NUMBER_CONTEXT.search(before) and not _CJK_CHAR.match(after)):
             if run == "一" and after.startswith(("楼", "层")) and before.endswith(("统", "唯", "同")):
                 return run
             return DIGITS[run]

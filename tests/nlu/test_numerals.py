@@ -16,6 +16,9 @@ from nlu.numerals import chinese_numerals_to_digits
         ("一百二十块", "120块"),
         ("十分钟", "10分钟"),
         ("第三次了", "第3次了"),
+        # a lone digit after a word that leads a number, at the end or before a space or a digit
+        ("房号五 谢谢", "房号5 谢谢"),
+        ("我家是三 楼下是二", "我家是3 楼下是2"),
     ],
 )
 def test_numbers_become_digits(text: str, expected: str) -> None:
@@ -36,6 +39,11 @@ def test_numbers_become_digits(text: str, expected: str) -> None:
         "万一着火",
         "七八个人",
         "五一假期",
+        # a word after a word that often leads a number (电话, 打, 是, 第): still a word
+        "打值班电话一直没人接",
+        "你们帮忙打一下",
+        "我不是一直住这里",
+        "第一时间赶到",
     ],
 )
 def test_numerals_inside_words_stay(text: str) -> None:
