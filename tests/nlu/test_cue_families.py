@@ -157,3 +157,23 @@ def test_a_cry_for_help_or_someone_shut_in_is_still_critical(text: str) -> None:
     """救命 and 出不来 are the model's to weigh now (a plumber is asked for 救命 too); on their own, or with a danger,
     the model makes them critical."""
     assert parse(text).urgency == "critical", parse(text).cues
+
+
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        ("儿童乐园的沙坑里有烟头 多久清理一次", "critical"),  # cigarette ends, not smoke
+        ("孩子被电梯门夹了一下 青了一块", "body_harm"),  # 被电梯, not 被电 (a shock)
+        ("我被电动车撞了一下 没事", "body_harm"),
+    ],
+)
+def test_a_danger_word_inside_an_everyday_word_is_no_cue(text: str, group: str) -> None:
+    terms = [c.term for c in find_cues(normalize(text).text) if c.group == group]
+    assert not any(t.startswith(("有烟", "被电")) for t in terms), terms
+
+
+@pytest.mark.parametrize(
+    ("text", "group"), [("楼道里有烟 呛得很", "critical"), ("洗衣机漏电 我被电了一下", "body_harm")]
+)
+def test_the_danger_word_itself_is_still_a_cue(text: str, group: str) -> None:
+    assert group in live_groups(text)

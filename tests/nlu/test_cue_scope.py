@@ -91,3 +91,62 @@ def test_a_fire_supposed_in_order_to_ask_what_then_is_no_fire_now(text: str, ter
 )
 def test_a_fire_asked_about_or_confirmed_stays_live(text: str, term: str) -> None:
     assert cue(text, term).live
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        # thanks or a complaint about a danger that is over, with 一直 / 到现在 about something else further on
+        ("上周被困电梯那次 你们的人很快就到了 一直隔着门陪我说话 谢谢", "被困"),
+        ("那次燃气管漏气 师傅半夜过来处理的 家里老人到现在还念叨他", "漏气"),
+        ("前天晚上楼道冒烟 我打你们的值班电话打了半天 一直没人接", "冒烟"),
+    ],
+)
+def test_a_word_of_going_on_far_after_a_past_danger_speaks_of_something_else(text: str, term: str) -> None:
+    found = cue(text, term)
+    assert found.past, found
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("昨天开始就有煤气味", "煤气味"),
+        ("昨天晚上就有煤气味 现在还有", "煤气味"),
+        ("上次电梯困人以后 到现在也没修好", "困人"),
+    ],
+)
+def test_a_word_of_going_on_near_a_past_danger_keeps_it_live(text: str, term: str) -> None:
+    found = cue(text, term)
+    assert found.live, found
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("半年内电梯困人四次 每次都是同一个问题", "困人"),
+        ("闭门器坏了 门砰砰甩 小孩手被夹过两次了", "被夹"),
+        ("楼梯间老有人抽烟 有一次还烧着了纸箱", "烧着了"),
+    ],
+)
+def test_a_danger_told_as_a_count_of_times_or_once_is_past(text: str, term: str) -> None:
+    found = next(c for c in find_cues(normalize(text).text) if c.group == "critical" and term in c.term)
+    assert found.past, found
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("今天电梯困人三次了 现在还有人在里面", "困人"),
+        ("有人晕倒了 叫了好几次没反应", "晕倒"),
+        ("有一次性饭盒着火了 快来", "着火"),
+    ],
+)
+def test_a_count_or_once_about_something_else_leaves_a_danger_live(text: str, term: str) -> None:
+    found = next(c for c in find_cues(normalize(text).text) if c.group == "critical" and term in c.term)
+    assert found.live, found
+
+
+def test_a_past_danger_that_happened_again_is_live() -> None:
+    """又 anywhere after the past marker in its clause: it happened again, now (孩子上周被门夹了 … 今天又夹了一次)."""
+    found = cue("上周我家孩子被单元门夹住了手 你们说修好了 可是今天早上又夹住了 快来看看", "夹住")
+    assert found.live, found
