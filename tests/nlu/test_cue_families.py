@@ -66,6 +66,7 @@ def test_threats_to_life_now_are_critical(text: str) -> None:
         "老是有人在电梯里抽烟 一股烟味",
         "师傅救命 马桶又堵了",
         "水龙头拧开了 一滴水都出不来",
+        "消防通道又被车堵了 救护车进不来怎么办",
     ],
 )
 def test_danger_words_that_mostly_tell_of_no_danger_now_are_the_models_to_weigh(text: str) -> None:
@@ -177,3 +178,16 @@ def test_a_danger_word_inside_an_everyday_word_is_no_cue(text: str, group: str) 
 )
 def test_the_danger_word_itself_is_still_a_cue(text: str, group: str) -> None:
     assert group in live_groups(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "快叫救护车 我妈不行了",
+        "已经打了救护车 人还躺在楼道里",
+        "救护车马上到 麻烦把电梯留在一楼",
+        "救护车已经进小区了 保安快开道",
+    ],
+)
+def test_an_ambulance_called_or_on_its_way_now_is_critical(text: str) -> None:
+    assert "critical" in live_groups(text)
