@@ -191,3 +191,27 @@ def test_the_danger_word_itself_is_still_a_cue(text: str, group: str) -> None:
 )
 def test_an_ambulance_called_or_on_its_way_now_is_critical(text: str) -> None:
     assert "critical" in live_groups(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "漏电保护器上那个T按钮多久按一次",  # the breaker's name, not a leak
+        "家里老人有心脏病 想问小区有没有AED",  # a condition, not an attack
+        "楼上电焊的火星子把我晾的床单烫了几个洞",  # sparks from welding, the model weighs them
+        "报修两个月了 你们的师傅是从火星来的吗",
+    ],
+)
+def test_a_device_a_condition_or_sparks_far_from_wiring_are_no_critical_cue(text: str) -> None:
+    assert "critical" not in live_groups(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["洗衣机漏电 手一碰就麻", "我爸心脏病犯了 在沙发上起不来", "插座冒火星 还有焦味", "老人有心脏病 现在胸口疼"]
+)
+def test_a_leak_an_attack_or_sparks_from_wiring_are_critical(text: str) -> None:
+    assert "critical" in live_groups(text)
+
+
+def test_sparks_that_set_something_burning_are_critical() -> None:
+    assert "critical" in live_groups("隔壁在切割 火星溅到我家阳台晾的被子上 已经有点焦了")
