@@ -215,3 +215,9 @@ def test_a_leak_an_attack_or_sparks_from_wiring_are_critical(text: str) -> None:
 
 def test_sparks_that_set_something_burning_are_critical() -> None:
     assert "critical" in live_groups("隔壁在切割 火星溅到我家阳台晾的被子上 已经有点焦了")
+
+
+@pytest.mark.parametrize("text", ["煤气漏了", "燃气管在漏 嘶嘶响", "天然气又漏了 快来"])
+def test_gas_leaking_told_plainly_is_critical(text: str) -> None:
+    """Written 煤气漏了 rather than 煤气泄漏 or 漏气: a message this short needs the danger word (SHORT_MESSAGE)."""
+    assert parse(text).urgency == "critical"
