@@ -192,6 +192,11 @@ def test_a_danger_told_as_over_is_not_critical(text: str) -> None:
         ("打得血都出来了", None),
         ("刚才说孩子不见了 找到了 在同学家", "找到了"),
         ("找了一个小时了 还没找到", None),
+        # smoke or a smell explained: no fire; asking whether there is one is no answer
+        ("刚才说的冒烟 是楼下在熏腊肉 没着火", "没着火"),
+        ("冒烟的是隔壁在烧烤 不是着火", "不是着火"),
+        ("楼道有股烟 是不是着火了", None),
+        ("快看看有没有着火", None),
     ],
 )
 def test_words_that_tell_a_danger_is_over(text: str, over: str | None) -> None:

@@ -200,6 +200,8 @@ def test_an_ambulance_called_or_on_its_way_now_is_critical(text: str) -> None:
         "家里老人有心脏病 想问小区有没有AED",  # a condition, not an attack
         "楼上电焊的火星子把我晾的床单烫了几个洞",  # sparks from welding, the model weighs them
         "报修两个月了 你们的师傅是从火星来的吗",
+        "我妈中风后要人照顾 小区有没有护工",  # after a stroke: a need, not the stroke now
+        "爷爷中风出院了 家里要装扶手",
     ],
 )
 def test_a_device_a_condition_or_sparks_far_from_wiring_are_no_critical_cue(text: str) -> None:
@@ -207,7 +209,14 @@ def test_a_device_a_condition_or_sparks_far_from_wiring_are_no_critical_cue(text
 
 
 @pytest.mark.parametrize(
-    "text", ["洗衣机漏电 手一碰就麻", "我爸心脏病犯了 在沙发上起不来", "插座冒火星 还有焦味", "老人有心脏病 现在胸口疼"]
+    "text",
+    [
+        "洗衣机漏电 手一碰就麻",
+        "我爸心脏病犯了 在沙发上起不来",
+        "插座冒火星 还有焦味",
+        "老人有心脏病 现在胸口疼",
+        "我妈好像中风了 嘴歪了",
+    ],
 )
 def test_a_leak_an_attack_or_sparks_from_wiring_are_critical(text: str) -> None:
     assert "critical" in live_groups(text)
