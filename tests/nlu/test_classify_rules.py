@@ -197,6 +197,7 @@ def test_a_danger_told_as_over_is_not_critical(text: str) -> None:
         ("冒烟的是隔壁在烧烤 不是着火", "不是着火"),
         ("楼道有股烟 是不是着火了", None),
         ("快看看有没有着火", None),
+        ("孩子在泳池呛水 是旁边家长捞上来的", "捞上来的"),
     ],
 )
 def test_words_that_tell_a_danger_is_over(text: str, over: str | None) -> None:
