@@ -34,11 +34,33 @@ def _redrawn() -> tuple[type[Exception], ...]:
 _REDRAWN = _redrawn()
 
 
+def _left_the_document(error: Exception) -> bool:
+    """ChromeDriver's answer, instead of "stale element", when the page navigates away in the middle of a command on
+    one of its elements: "Node with given id does not belong to the document" (a known ChromeDriver behaviour,
+    SeleniumHQ/selenium#15401; seen in CI after submitting an action form and after signing in)."""
+    return "does not belong to the document" in str(error)
+
+
+def _wait(driver: Any, condition: Any) -> Any:
+    """`WebDriverWait(driver, WAIT).until(condition)`, shrugging off a page that navigates or redraws under it: an
+    element gone stale or missing (`_REDRAWN`), or one that left the document, is tried again on the next poll."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def again_if_left(driver: Any) -> Any:
+        try:
+            return condition(driver)
+        except WebDriverException as error:
+            if _left_the_document(error):
+                return False
+            raise
+
+    return WebDriverWait(driver, WAIT, ignored_exceptions=_REDRAWN).until(again_if_left)
+
+
 def _gone(element: Any) -> Any:
-    """A wait condition: `element` has left the page. Selenium's `staleness_of`, which also reads ChromeDriver's
-    "Node with given id does not belong to the document" as gone: ChromeDriver answers so, instead of "stale element",
-    when the page navigates away in the middle of the check (seen once in CI after submitting an action form; a known
-    ChromeDriver behaviour, SeleniumHQ/selenium#15401)."""
+    """A wait condition: `element` has left the page. Selenium's `staleness_of`, which also reads an element that left
+    the document (`_left_the_document`) as gone."""
     from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 
     def check(_driver: Any) -> bool:
@@ -47,7 +69,7 @@ def _gone(element: Any) -> Any:
         except StaleElementReferenceException:
             return True
         except WebDriverException as error:
-            if "does not belong to the document" in str(error):
+            if _left_the_document(error):
                 return True
             raise
         return False
@@ -95,14 +117,13 @@ class Chat:
 
     def wait_for(self, *needles: str) -> str:
         """Wait until the conversation shows every needle; returns the transcript."""
-        from selenium.webdriver.support.ui import WebDriverWait
 
         def shown(_: Any) -> str | bool:
             text = self.transcript()
             return text if all(needle in text for needle in needles) else False
 
         try:
-            return str(WebDriverWait(self.driver, WAIT, ignored_exceptions=_REDRAWN).until(shown))
+            return str(_wait(self.driver, shown))
         except Exception as error:  # TimeoutException: say what was on screen
             raise AssertionError(f"{needles} never appeared; the chat shows:\n{self.transcript()}") from error
 
@@ -116,7 +137,6 @@ class Chat:
     def press(self, label: str) -> None:
         """Press the newest enabled button whose label contains `label`."""
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.support.ui import WebDriverWait
 
         def button(_: Any) -> Any:
             found = [
@@ -127,7 +147,7 @@ class Chat:
             return found[-1] if found else False
 
         try:
-            WebDriverWait(self.driver, WAIT, ignored_exceptions=_REDRAWN).until(button).click()
+            _wait(self.driver, button).click()
         except Exception as error:
             raise AssertionError(f"no button {label!r}; the chat shows:\n{self.transcript()}") from error
 
@@ -157,14 +177,12 @@ class Console:
         return str(self.driver.find_element(By.TAG_NAME, "body").text)
 
     def wait_for(self, *needles: str) -> str:
-        from selenium.webdriver.support.ui import WebDriverWait
-
         def shown(_: Any) -> str | bool:
             text = self.body()
             return text if all(needle in text for needle in needles) else False
 
         try:
-            return str(WebDriverWait(self.driver, WAIT, ignored_exceptions=_REDRAWN).until(shown))
+            return str(_wait(self.driver, shown))
         except Exception as error:
             raise AssertionError(f"{needles} never appeared on {self.driver.current_url}:\n{self.body()}") from error
 
@@ -205,26 +223,25 @@ class Console:
     def act(self, verb: str, **fields: str) -> None:
         """Fill and submit the action form `verb`, then wait for the page it leads to."""
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.support.ui import WebDriverWait
 
         form = self.driver.find_element(By.ID, f"form-{verb}")
         for name, value in fields.items():
             form.find_element(By.NAME, name).send_keys(value)
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        WebDriverWait(self.driver, WAIT, ignored_exceptions=_REDRAWN).until(_gone(form))
+        _wait(self.driver, _gone(form))
 
     def dashboard(self) -> dict[str, str]:
         """Open the dashboard (defaults: the staff member's community, this month); its headline figures by key."""
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.support.ui import WebDriverWait
 
         self.driver.get(self.url + "/console/dashboard")
         self.wait_for("服务质量仪表盘")
-        WebDriverWait(self.driver, WAIT, ignored_exceptions=_REDRAWN).until(  # every chart image loaded
+        _wait(  # every chart image loaded
+            self.driver,
             lambda d: all(
                 d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image)
                 for image in d.find_elements(By.CSS_SELECTOR, ".chart img")
-            )
+            ),
         )
         return {
             tile.get_attribute("data-key"): tile.find_element(By.CLASS_NAME, "kpi-value").text
@@ -248,8 +265,6 @@ def screenshot(driver: Any, artifacts: Path, name: str, *, full: bool = False) -
 def test_a_repair_from_the_web_chat_to_the_dashboard(
     service: LiveService, driver: Any, artifacts: Path, tmp_path: Path
 ) -> None:
-    from selenium.webdriver.support.ui import WebDriverWait
-
     login, password = service.demo_login(STAFF_NAME)
     photo = tmp_path / "漏水.png"
     photo.write_bytes(scene_png())
@@ -265,7 +280,7 @@ def test_a_repair_from_the_web_chat_to_the_dashboard(
     chat.wait_for("照片")
     chat.send_photo(photo)
     chat.wait_for("已收到第1张照片")
-    WebDriverWait(driver, WAIT, ignored_exceptions=_REDRAWN).until(lambda _: chat.thumbnails())
+    _wait(driver, lambda _: chat.thumbnails())
     screenshot(driver, artifacts, "1-chat-photo")
     chat.press("照片发完了")
     chat.wait_for("照片：1张", "3-2-502")
@@ -303,7 +318,7 @@ def test_a_repair_from_the_web_chat_to_the_dashboard(
     # A reload shows the whole conversation again, the resident's side too (texts, the photo, pressed buttons).
     driver.refresh()
     chat.wait_for(f"感谢您的确认，工单 {number} 已完成", "13812345678")
-    WebDriverWait(driver, WAIT, ignored_exceptions=_REDRAWN).until(lambda _: chat.thumbnails())
+    _wait(driver, lambda _: chat.thumbnails())
     rows = driver.execute_script(
         "return Array.from(document.querySelectorAll('#messages .msg')).map(r => [r.className, r.innerText])"
     )
@@ -325,8 +340,6 @@ def test_a_repair_from_the_web_chat_to_the_dashboard(
 
 
 def test_a_reply_with_a_photo_shows_it_in_the_chat(service: LiveService, driver: Any) -> None:
-    from selenium.webdriver.support.ui import WebDriverWait
-
     driver.switch_to.new_window("window")
     driver.set_window_size(430, 900)
     driver.get(service.url + "/webchat/static/chat.css")  # cookies are deleted per site: be on it first
@@ -336,4 +349,28 @@ def test_a_reply_with_a_photo_shows_it_in_the_chat(service: LiveService, driver:
     session_id = driver.get_cookie("wuye_chat")["value"]
     service.reply_with_photo(session_id, "这是师傅维修后拍的照片。", scene_png(200, 150))
     chat.wait_for("这是师傅维修后拍的照片")
-    WebDriverWait(driver, WAIT, ignored_exceptions=_REDRAWN).until(lambda _: len(chat.thumbnails()) == 1)
+    _wait(driver, lambda _: len(chat.thumbnails()) == 1)
+
+
+def test_a_wait_tries_again_when_chromedriver_says_the_element_left_the_document() -> None:
+    """ChromeDriver's "Node with given id does not belong to the document" during a navigation is retried like a stale
+    element; any other WebDriver error still fails the wait at once."""
+    from selenium.common.exceptions import WebDriverException
+
+    left = WebDriverException('unknown error: unhandled inspector error: {"code":-32000,"message":"Node with given id '
+                              'does not belong to the document"}')  # fmt: skip
+    answers: list[Any] = [left, "shown"]
+
+    def condition(_driver: Any) -> Any:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    assert _wait(object(), condition) == "shown"
+
+    def broken(_driver: Any) -> Any:
+        raise WebDriverException("unknown error: session deleted")
+
+    with pytest.raises(WebDriverException, match="session deleted"):
+        _wait(object(), broken)
