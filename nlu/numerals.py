@@ -22,10 +22,16 @@ _RUN = re.compile(r"[零〇○一幺二两三四五六七八九十百千万]+")
 # Measure words and units after which a numeral is a number, not part of a word (一直, 一下, 十分).
 _UNIT = re.compile(
     r"(?:号楼|单元|分钟|小时|个月|星期|礼拜|栋|幢|座|号|楼|层|室|户|房|点|刻|个|次|天|周|月|日|年|台|辆|位|元|块|毛|岁|"
-    r"趟|遍|间|把|盏|条|根|只|人|口|多|米|平|度|斤|箱|袋|件|扇|套|部|樘|格|瓶|桶|w|W|#|-|/)"
+    r"趟|遍|间|把|盏|条|根|只|人|口|多|米|平|度|斤|箱|袋|件|扇|套|部|樘|格|瓶|桶|w|W|#|-|/|杠)"
 )
 # After these words a digit run is a number even with nothing after it (电话一三八…, 房号五零二).
-_NUMBER_CONTEXT = re.compile(r"(?:电话|手机|号码|联系|房号|门牌|单元|栋|幢|座|号楼|打|拨|是|到|至|:|：|-|/|第|共|约)$")
+_NUMBER_CONTEXT = re.compile(
+    r"(?:电话|手机|号码|联系|房号|门牌|单元|栋|幢|座|号楼|打|拨|是|到|至|:|：|-|/|杠|第|共|约)$"
+)
+# A building word before a lone numeral and 门 or 梯 after it: the unit of a regional address (3号楼二门502 in
+# Beijing, 12栋二梯1003 in Guangdong), where a Chinese character after the numeral would otherwise keep it a word.
+_BUILDING_BEFORE = re.compile(r"(?:号楼|栋|幢|座|#楼)\s*$")
+_UNIT_AFTER = ("门", "梯")
 # Approximate pairs like 三五天, 七八个: a range in words, not a number.
 _APPROX_PAIRS: Final[frozenset[str]] = frozenset(
     {"一两", "两三", "三四", "四五", "五六", "六七", "七八", "八九", "三五", "一二", "二三"}
@@ -84,7 +90,11 @@ def _convert(run: str, before: str, after: str) -> str:
             return run  # 快一点, 好一点
         # After 电话, 打, 是 or 第 a lone digit is a number only where no word goes on from it (房号五, but
         # 电话一直没人接, 打一下, 第一时间): a Chinese character right after it makes a word with it, unless a unit.
-        if followed_by_unit or (_NUMBER_CONTEXT.search(before) and not _CJK_CHAR.match(after)):
+        if (
+            followed_by_unit
+            or (_NUMBER_CONTEXT.search(before) and not _CJK_CHAR.match(after))
+            or (after.startswith(_UNIT_AFTER) and _BUILDING_BEFORE.search(before))
+        ):
             if run == "一" and after.startswith(("楼", "层")) and before.endswith(("统", "唯", "同")):
                 return run
             return DIGITS[run]

@@ -12,34 +12,41 @@ from nlu.regex_factors import required_factors
 _B = r"(?P<b>\d{1,3}|[A-Za-z])"
 _U = r"(?P<u>\d{1,2})"
 _R = r"(?P<r>\d{3,4})"
-_BUILDING_WORD = r"(?:号楼|号栋|栋楼|栋|幢|座|号|#|区|楼)"
+_BUILDING_WORD = r"(?:号楼|号栋|栋楼|栋|幢|座|号|#楼|#|区|楼)"
+_UNIT_WORD = r"(?:单元|门|梯)"
+"""单元, or a regional word for it: 门 in Beijing (3号楼2门502), 梯 in Guangdong (12栋2梯1003); only between a
+building and a room."""
 _ROOM_WORD = r"(?:室|房间|房|号房|号|户)?"
 _SEP = r"\s*[-/—_~\s]\s*"
 _NOT_DIGIT_BEFORE = r"(?<![\d.A-Za-z])(?<!\d:)"
 """Not inside a number, a decimal or a time (10:30); a colon after a word (地址：3栋) is fine."""
-_NOT_DIGIT_AFTER = r"(?![\d:%])(?!\.\d)(?!个)(?!\s*(?:元|块|年|月|日|天|点|分|次|米|平|万|斤|度|w|W|kg|%))"
+_NOT_DIGIT_AFTER = r"(?![\d:%])(?!\.\d)(?!个)(?!\s*(?:元|块|年|月|日|天|点|分|次|米|平|万|斤|度|页|w|W|kg|%))"
 """Not a decimal, a time or an amount (502元, 1203 块). 个 counts only written right after the number (502个): after a
 space it opens the next phrase (Cantonese 我係1座2601 個電錶箱, 3栋502 个人觉得)."""
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    # 3栋2单元502, 3号楼二单元502室, B座1单元1203
-    ("bur", re.compile(_NOT_DIGIT_BEFORE + _B + r"\s*" + _BUILDING_WORD + r"\s*" + _U + r"\s*单元\s*(?:的)?\s*" + _R
-                       + _ROOM_WORD + _NOT_DIGIT_AFTER)),
+    # 3栋2单元502, 3号楼二单元502室, B座1单元1203, 7号楼3门502, 12栋2梯1003
+    ("bur", re.compile(_NOT_DIGIT_BEFORE + _B + r"\s*" + _BUILDING_WORD + r"\s*" + _U + r"\s*" + _UNIT_WORD
+                       + r"\s*(?:的)?\s*" + _R + _ROOM_WORD + _NOT_DIGIT_AFTER)),
     # 3栋2-502, 3#2-502
     ("bur", re.compile(_NOT_DIGIT_BEFORE + _B + r"\s*" + _BUILDING_WORD + r"\s*" + _U + r"\s*[-/]\s*" + _R
                        + _NOT_DIGIT_AFTER)),
     # 3-2-502, 3/2/502
     ("bur", re.compile(_NOT_DIGIT_BEFORE + _B + r"\s*[-/]\s*" + _U + r"\s*[-/]\s*" + _R + _NOT_DIGIT_AFTER)),
     # 3号楼502, B座1203, 3栋-502
-    ("br", re.compile(_NOT_DIGIT_BEFORE + _B + r"\s*(?:号楼|号栋|栋楼|栋|幢|座|#|区)\s*-?\s*" + _R + _ROOM_WORD
+    ("br", re.compile(_NOT_DIGIT_BEFORE + _B + r"\s*(?:号楼|号栋|栋楼|栋|幢|座|#楼|#|区)\s*-?\s*" + _R + _ROOM_WORD
                       + _NOT_DIGIT_AFTER)),
     # B-1203
     ("br", re.compile(r"(?<![\dA-Za-z])(?P<b>[A-Za-z])\s*-\s*" + _R + _NOT_DIGIT_AFTER)),
+    # 9-603, 26-2601: a bare pair of numbers, read as building and room (as unit and room when the building is
+    # named apart, see `_with_building`); only a plausible room (`_plausible_room`), not 1-100 or 500-1000
+    ("pr", re.compile(r"(?<![-/—第])" + _NOT_DIGIT_BEFORE + r"(?P<b>[1-9]\d?)\s*[-—]\s*" + _R + _NOT_DIGIT_AFTER
+                      + r"(?!\s*[-/—]\s*\d)")),
     # 2单元502 without a building
     ("ur", re.compile(_NOT_DIGIT_BEFORE + _U + r"\s*单元\s*" + _R + _ROOM_WORD + _NOT_DIGIT_AFTER)),
     # 502室, 502房, 房号502, 我家502, 住502
     ("r", re.compile(_NOT_DIGIT_BEFORE + _R + r"\s*(?:室|房(?!子)|号房|户)")),
-    ("r", re.compile(r"(?:房号|房间号|门牌号?|我家|我们家|家住|住在|住|业主|我是)\s*(?:是|:)?\s*" + _R
+    ("r", re.compile(r"(?:房号|房间号|门牌号?|我家|我们家|家住|住在|住|业主|我是)\s*(?:是|在|:)?\s*" + _R
                      + _NOT_DIGIT_AFTER + r"(?!\s*号)")),
     ("r", re.compile(_NOT_DIGIT_BEFORE + _R + r"\s*(?:的业主|的住户|业主|住户)")),
     # Rm 1802, Room 1203, Flat 502
@@ -114,7 +121,8 @@ def _blank_not_rooms(text: str) -> str:
 @dataclass(frozen=True, slots=True)
 class RoomMention:
     """One room number found in a text: canonical form, where, whether it is someone else's or marked as the
-    resident's own, and the unit written with a room that has no building (二单元703)."""
+    resident's own, the unit written with a room that has no building (二单元703), and whether it is a bare pair of
+    numbers (9-603) whose first number is a unit if a building is named apart."""
 
     canonical: str
     start: int
@@ -122,6 +130,7 @@ class RoomMention:
     others: bool
     own: bool = False
     unit: str = ""
+    pair: bool = False
 
 
 def _canonical(kind: str, match: re.Match[str]) -> str:
@@ -135,7 +144,7 @@ def _canonical(kind: str, match: re.Match[str]) -> str:
         unit = str(int(unit))
     if kind == "bur":
         return f"{building}-{unit}-{room}"
-    if kind == "br":
+    if kind in ("br", "pr"):
         return f"{building}-{room}"
     return room  # "ur" (a unit without a building) and "r": the room alone
 
@@ -155,6 +164,8 @@ def find_rooms(text: str) -> list[RoomMention]:
         else:
             continue  # none of the words every match holds (单元, 栋, 室 …): the pattern cannot match
         for match in _matches(pattern, text, starts):
+            if kind == "pr" and not _plausible_room(match.group("r")):
+                continue
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue
@@ -162,7 +173,7 @@ def find_rooms(text: str) -> list[RoomMention]:
             others = bool(_OTHERS.search(text[max(0, start - 8) : start]))
             own = not others and bool(_OWN.search(text[max(0, start - 6) : start]) or _OWN_HEAD.match(text, start))
             unit = str(int(match.group("u"))) if kind == "ur" else ""
-            found.append(RoomMention(_canonical(kind, match), start, end, others, own, unit))
+            found.append(RoomMention(_canonical(kind, match), start, end, others, own, unit, pair=kind == "pr"))
     found.sort(key=lambda m: m.start)
     return _with_building(text, found, starts)
 
@@ -171,7 +182,7 @@ def find_rooms(text: str) -> list[RoomMention]:
 # A digit right after it would be the room, unless it is a floor or a count (1号楼2台电梯, 5号楼3部电梯).
 _BUILDING_ALONE = re.compile(
     _NOT_DIGIT_BEFORE
-    + r"(?P<b>\d{1,3}|[A-Za-z])\s*(?:号楼|号栋|栋楼|栋|幢|座)(?:\s*(?P<u>\d{1,2})\s*单元)?"
+    + r"(?P<b>\d{1,3}|[A-Za-z])\s*(?:号楼|号栋|栋楼|栋|幢|座|#楼)(?:\s*(?P<u>\d{1,2})\s*单元)?"
     + r"(?!\s*\d(?!\d?\s*[楼层台部个次天]))"
 )
 
@@ -214,12 +225,19 @@ def _with_building(text: str, mentions: list[RoomMention], starts: list[int]) ->
         mentions = [RoomMention(bare[0].group("r"), bare[0].start(), bare[0].end(), False)]
     building, unit = buildings.pop()
     unit = str(int(unit)) if unit else ""
-    return [
-        m
-        if "-" in m.canonical
-        else replace(m, canonical="-".join(filter(None, (building, m.unit or unit, m.canonical))))
-        for m in mentions
-    ]
+    return [_in_building(m, building, m.unit or unit) for m in mentions]
+
+
+def _in_building(mention: RoomMention, building: str, unit: str) -> RoomMention:
+    """A mention completed with the building named apart: a bare room gets it (and its unit); a bare pair of numbers
+    (住27号楼，房号2-1101) is then a unit and a room, unless its first number is that building again."""
+    if mention.pair:
+        if mention.canonical.partition("-")[0] == building:
+            return mention
+        return replace(mention, canonical=f"{building}-{mention.canonical}")
+    if "-" in mention.canonical:
+        return mention
+    return replace(mention, canonical="-".join(filter(None, (building, unit, mention.canonical))))
 
 
 def _in_the_named_building(mentions: list[RoomMention]) -> list[RoomMention]:
@@ -246,6 +264,11 @@ _LONE_MARK_BEFORE = re.compile(r"(?:我|顶楼|顶层)\s*$")
 _LONE_MARK_BEFORE_DIGIT = re.compile(r"(?:我|顶楼|顶层)\s*\d")
 
 
+def _plausible_room(room: str) -> bool:
+    """A room number a home has: floor 1-60, then 01-39 (not 0502, 100 or 1000)."""
+    return room[0] != "0" and 1 <= int(room[:-2]) <= 60 and 1 <= int(room[-2:]) <= 39
+
+
 def _lone_room(text: str) -> list[RoomMention]:
     """With no room and no building anywhere, one bare room-shaped number (floor 1-60, then 01-39) where residents
     put their room: opening the message (1702漏水), closing it (…有洞 803), or after 我/顶楼 (顶楼3201,)."""
@@ -255,7 +278,7 @@ def _lone_room(text: str) -> list[RoomMention]:
     if match is None or _BARE.search(text, match.end()) is not None:
         return []
     room, start, end = match.group("r"), match.start(), match.end()
-    if room[0] == "0" or not (1 <= int(room[:-2]) <= 60 and 1 <= int(room[-2:]) <= 39) or _LONE_AFTER.match(text, end):
+    if not _plausible_room(room) or _LONE_AFTER.match(text, end):
         return []
     before = text[:start]
     if _LONE_NOT_BEFORE.search(before) or _OTHERS.search(before[-8:]):

@@ -1,5 +1,6 @@
 import pytest
 
+from nlu.normalize import normalize
 from nlu.numerals import chinese_numerals_to_digits
 
 
@@ -48,3 +49,24 @@ def test_numbers_become_digits(text: str, expected: str) -> None:
 )
 def test_numerals_inside_words_stay(text: str) -> None:
     assert chinese_numerals_to_digits(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3号楼二门五零二", "3号楼2门502"),  # 门 is the unit in Beijing addresses
+        ("十二栋二梯一零零三", "12栋2梯1003"),  # 梯 in Guangdong ones
+        ("二门", "二门"),  # with no building before it, a word
+        ("一梯两户", "一梯2户"),  # 一 stays a word; 两户 counts homes
+    ],
+)
+def test_a_unit_written_men_or_ti_after_a_building(text: str, expected: str) -> None:
+    assert chinese_numerals_to_digits(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("我家二十六杠二六零一", "我家26-2601"), ("三杠五零二", "3-502"), ("别抬杠", "别抬杠")],
+)
+def test_a_dash_read_out_as_gang(text: str, expected: str) -> None:
+    assert normalize(text).text == expected

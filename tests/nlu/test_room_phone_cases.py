@@ -167,3 +167,80 @@ def test_a_cantonese_classifier_after_the_room_leaves_it_a_room() -> None:
     # 我係1座2601 個電錶箱…: 個 opens the next phrase (the meter box), it does not count 2601 of something
     assert room_and_phone("我係1座2601 個電錶箱有吱吱聲 仲有陣燶味")[0] == "1-2601"
     assert room_and_phone("3栋2单元502 个人觉得电梯太慢")[0] == "3-2-502"
+
+
+# Regional forms of a unit: 门 (Beijing, 3号楼2门502) and 梯 (Guangdong, 12栋2梯1003), written or spoken.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("7号楼3门502 楼道灯不亮", "7-3-502"),
+        ("7号楼三门五零二 楼道灯不亮", "7-3-502"),
+        ("3号楼 1 门 402 暖气不热", "3-1-402"),
+        ("锦绣苑12栋2梯1003室 电梯坏了", "12-2-1003"),
+        ("十二栋二梯一零零三 没水了", "12-2-1003"),
+    ],
+)
+def test_unit_written_as_men_or_ti(text: str, expected: str) -> None:
+    assert room_and_phone(text)[0] == expected
+
+
+@pytest.mark.parametrize("text", ["5号楼门口有人吵架", "3号楼一梯两户 电梯什么时候修", "12栋2号梯坏了"])
+def test_men_and_ti_without_a_room_are_no_room(text: str) -> None:
+    assert room_and_phone(text)[0] is None
+
+
+# A building written 32#楼 (the # before 楼 too).
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("家住32#楼1单元802 马桶堵了", "32-1-802"),
+        ("我是5#楼2单元601的住户", "5-2-601"),
+        ("5#楼1203 漏水", "5-1203"),
+    ],
+)
+def test_building_written_with_hash_and_lou(text: str, expected: str) -> None:
+    assert room_and_phone(text)[0] == expected
+
+
+# A bare pair of building and room joined by a dash (9-603, 我家26-2601, spoken 二十六杠二六零一); with the building
+# named apart, the pair is the unit and the room (住27号楼，房号2-1101).
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mailbox key lost, can you open it for me? 9-603", "9-603"),
+        ("两部电梯都坏了 我家26-2601", "26-2601"),
+        ("5-502 卫生间漏水", "5-502"),
+        ("我家二十六杠二六零一 停电了", "26-2601"),
+        ("住27号楼，房号2-1101", "27-2-1101"),
+        ("我是5号楼的 5-502", "5-502"),
+    ],
+)
+def test_bare_building_room_pair(text: str, expected: str) -> None:
+    assert room_and_phone(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "预算500-1000 能不能装",
+        "保洁一般1-100平米怎么收费",
+        "客服热线400-820-8820打不通",
+        "2024-11-1203那天的账单",
+        "第3-105页的规定",
+    ],
+)
+def test_dash_pairs_that_are_no_room(text: str) -> None:
+    assert room_and_phone(text)[0] is None
+
+
+# 我家在 2201: where the home is, said with 在.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("物业你好，我家在2201，明天下午两点到五点装修公司来量尺寸，需要给他们办出入证吗", "2201"),
+        ("我家在1902，我要出差两周，麻烦保安巡逻的时候多留意一下我家门口", "1902"),
+        ("我们家在 803 厨房水管漏了", "803"),
+    ],
+)
+def test_home_said_with_zai(text: str, expected: str) -> None:
+    assert room_and_phone(text)[0] == expected
