@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from storage.errors import InvalidInput
 
-_BUILDING_SUFFIX = re.compile(r"(号楼|栋|幢|座|楼|号)$")
-_UNIT_SUFFIX = re.compile(r"(单元|门)$")
+_BUILDING_SUFFIX = re.compile(r"(号楼|栋|幢|座|#楼|楼|号|#)$")
+_UNIT_SUFFIX = re.compile(r"(单元|门|梯)$")  # 门 and 梯: regional words for 单元
 _ROOM_SUFFIX = re.compile(r"(室|号|房)$")
 _PART = re.compile(r"^[0-9A-Z]{1,8}$")
 _ROOM = re.compile(r"^[0-9]{1,6}[A-Z]?$|^[A-Z][0-9]{1,5}$")

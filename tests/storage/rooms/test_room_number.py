@@ -15,6 +15,9 @@ from storage.rooms import make_room_number, parse_room_code
         (("３", "02", "502"), "3-2-502"),
         (("b", "", "1203"), "B-1203"),
         (("3号楼", None, "502"), "3-502"),
+        (("7号楼", "3门", "502"), "7-3-502"),  # a Beijing unit
+        (("32#楼", "1单元", "802"), "32-1-802"),
+        (("12栋", "2梯", "1003室"), "12-2-1003"),  # a Guangdong unit
     ],
 )
 def test_parts_normalise_to_the_canonical_code(parts: tuple, code: str) -> None:
