@@ -20,7 +20,13 @@ _RELATIVE_DAYS: Final[dict[str, int]] = {
 _PERIODS: Final[dict[str, tuple[int, int]]] = {
     "凌晨": (0, 6), "清晨": (5, 8), "早上": (7, 10), "早晨": (7, 10), "上午": (8, 12), "中午": (11, 14),
     "下午": (13, 18), "傍晚": (17, 19), "晚上": (18, 23), "夜里": (21, 24), "半夜": (0, 5), "白天": (8, 18),
+    "一大早": (6, 9), "一早": (6, 9), "下班以后": (18, 22), "下班后": (18, 22),
 }  # fmt: skip
+_DAY_START: Final[int] = 8
+"""The hour from which "before a time" (10点前) runs on a day with no period named: the start of service hours."""
+_AFTER_HOURS: Final[int] = 3
+"""How long "after a time" (4点以后) runs with no period named to end it."""
+_MONTH_OFFSETS: Final[dict[str, int]] = {"上": -1, "这": 0, "本": 0, "下": 1, "下下": 2}
 _DAY_IMPLIED_PERIOD: Final[dict[str, str]] = {
     "今晚": "晚上",
     "昨晚": "晚上",
@@ -33,14 +39,19 @@ _PM_PERIODS: Final[frozenset[str]] = frozenset({"下午", "傍晚", "晚上", "�
 _DAY = (
     r"(?P<rel>大前天|前天|昨天|昨日|昨晚|今天|今日|今晚|今早|今儿|明天|明日|明早|明晚|明儿|大后天|后天)"
     r"|(?P<wkpre>上上|上个?|下下|下个?|这个?|本)?(?:周|星期|礼拜)(?P<wd>[1-7一二三四五六日天])"
-    r"|(?:(?P<mon>\d{1,2})月)?(?P<dom>\d{1,2})(?:日|号)(?!楼|单元|栋|房)"
+    r"|(?P<weekend>(?P<wepre>上上|上个?|下下|下个?|这个?|本)?周末)"
+    r"|(?:(?P<mrel>上|这|本|下下|下)个?月|(?P<mon>\d{1,2})月)?(?P<dom>\d{1,2})(?:日|号)(?!楼|单元|栋|房)"
 )
 _PERIOD = r"(?P<period>" + "|".join(_PERIODS) + ")"
 _CLOCK = r"(?P<h1>\d{1,2})(?:点|:|：|时)(?P<m1>半|一刻|三刻|\d{1,2}分?)?(?:钟)?"
 _CLOCK_END = (
     r"(?:到|至|-|~|—)(?:(?P<period2>" + "|".join(_PERIODS) + r"))?(?P<h2>\d{1,2})(?:点|:|：|时)?(?P<m2>半|\d{1,2}分?)?"
 )
-_EXPR = re.compile(r"(?:" + _DAY + r")?\s*(?:" + _PERIOD + r")?\s*(?:" + _CLOCK + r"(?:" + _CLOCK_END + r")?)?")
+_EDGE = r"(?P<edge>之前|以前|前(?![台面门])|之后|以后|后(?![面门台]))?"
+"""Before or after the clock time: 7点前 is the period (or the day) up to 7, 8点以后 from 8 to the period's end."""
+_EXPR = re.compile(
+    r"(?:" + _DAY + r")?\s*(?:" + _PERIOD + r")?\s*(?:" + _CLOCK + r"(?:" + _CLOCK_END + r"|" + _EDGE + r"))?"
+)
 
 
 def _minutes(token: str | None) -> int:
@@ -69,9 +80,10 @@ def _day(match: re.Match[str], now: datetime) -> date | None:
     today = now.date()
     if match.group("rel"):
         return today + timedelta(days=_RELATIVE_DAYS[match.group("rel")])
-    if match.group("wd"):
-        weekday = _WEEKDAYS[match.group("wd")]
-        prefix = match.group("wkpre") or ""
+    weekend = match.group("weekend")
+    if match.group("wd") or weekend:
+        weekday = 5 if weekend else _WEEKDAYS[match.group("wd")]  # a weekend starts on Saturday
+        prefix = (match.group("wepre") if weekend else match.group("wkpre")) or ""
         monday = today - timedelta(days=today.weekday())
         if prefix.startswith("上上"):
             return monday + timedelta(days=-14 + weekday)
@@ -89,6 +101,14 @@ def _day(match: re.Match[str], now: datetime) -> date | None:
         day_of_month = int(match.group("dom"))
         month = int(match.group("mon")) if match.group("mon") else today.month
         year = today.year
+        if match.group("mrel"):  # 下个月5号, 这个月28号: counted from this month
+            months = today.year * 12 + today.month - 1 + _MONTH_OFFSETS[match.group("mrel")]
+            year, month = divmod(months, 12)
+            month += 1
+            try:
+                return date(year, month, day_of_month)
+            except ValueError:
+                return None
         try:
             candidate = date(year, month, day_of_month)
         except ValueError:
@@ -132,13 +152,16 @@ def _resolve(match: re.Match[str], now: datetime) -> TimeRange | None:
             end = _at(day, end_hour, _minutes(match.group("m2")), now)
             if end <= start:
                 end = start + timedelta(hours=1)
+        elif match.group("edge"):
+            start, end = _edge_range(match.group("edge"), start, period, explicit_day, now)
         else:
             end = start + timedelta(hours=1)
     elif period:
         first, last = _PERIODS[period]
         start, end = _at(day, first, 0, now), _at(day, last, 0, now)
     elif explicit_day:
-        start, end = _at(day, 0, 0, now), _at(day, 24, 0, now)
+        days = 2 if match.group("weekend") else 1  # a weekend is Saturday and Sunday
+        start, end = _at(day, 0, 0, now), _at(day, 24 * days, 0, now)
     else:
         return None
     if not explicit_day and end <= now:
@@ -146,14 +169,30 @@ def _resolve(match: re.Match[str], now: datetime) -> TimeRange | None:
     return TimeRange(start, end, match.group().strip())
 
 
-_TRIGGER = re.compile(r"[天日晚早周期拜号点:：午晨夜]")
+def _edge_range(
+    edge: str, clock: datetime, period: str | None, explicit_day: bool, now: datetime
+) -> tuple[datetime, datetime]:
+    """The range before (7点前) or after (8点以后) a clock time: bounded by the period named, else by the start of
+    service hours (or now, today) before it and a few hours after it."""
+    day = clock.date()
+    if edge.endswith("前"):
+        first = _PERIODS[period][0] if period else _DAY_START
+        start = _at(day, first, 0, now)
+        if period is None and not explicit_day and start < now < clock:
+            start = now
+        return (start, clock) if start < clock else (clock - timedelta(hours=1), clock)
+    end = _at(day, _PERIODS[period][1], 0, now) if period else clock + timedelta(hours=_AFTER_HOURS)
+    return (clock, end) if end > clock else (clock, clock + timedelta(hours=1))
+
+
+_TRIGGER = re.compile(r"[天日晚早周期拜号点:：午晨夜班]")
 # Every part of _EXPR is optional, so it matches (empty) at every position. A non-empty match starts where one of
 # its parts can start: a date or a clock (one or two digits, then 月, 日, 号, 点, : or 时), a space, a relative day,
-# a week day or a period of the day.
+# a week day or weekend, a month named relative to this one (下个月5号) or a period of the day.
 _START = re.compile(
     r"\d{1,2}[月日号点:：时]|\s|"
     + "|".join(_RELATIVE_DAYS)
-    + r"|(?:上上|上个?|下下|下个?|这个?|本)?(?:周|星期|礼拜)|"
+    + r"|(?:上上|上个?|下下|下个?|这个?|本)?(?:周|星期|礼拜)|(?:上|这|本|下下|下)个?月\d|"
     + "|".join(_PERIODS)
 )
 
@@ -182,7 +221,8 @@ def find_times(text: str, now: datetime | None = None) -> list[TimeRange]:
         if not match.group().strip():
             continue
         # A bare number with 点 is a time only with a day, a period, or a clock form (点半, 10:30, a range).
-        if not (match.group("rel") or match.group("wd") or match.group("dom") or match.group("period")):
+        day_named = match.group("rel") or match.group("wd") or match.group("dom") or match.group("weekend")
+        if not (day_named or match.group("period")):
             clock = match.group()
             if not (match.group("h2") or match.group("m1") or re.search(r"\d点", clock)):
                 continue

@@ -57,3 +57,44 @@ def test_scan_finds_what_a_full_finditer_finds(text: str) -> None:
     """`_expressions` skips positions where no match can start; it must find exactly what finditer finds."""
     expected = [(m.span(), m.group()) for m in _EXPR.finditer(text) if m.group()]
     assert [(m.span(), m.group()) for m in _expressions(text)] == expected
+
+
+# NOW is Monday 2026-11-23 10:00.
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # a day of a named month: next month's 5th is not this month's, long past
+        ("下个月5号", datetime(2026, 12, 5, 0, 0), datetime(2026, 12, 6, 0, 0)),
+        ("这个月28号下午", datetime(2026, 11, 28, 13, 0), datetime(2026, 11, 28, 18, 0)),
+        ("本月30日", datetime(2026, 11, 30, 0, 0), datetime(2026, 12, 1, 0, 0)),
+        # the weekend: Saturday and Sunday
+        ("这周末都可以", datetime(2026, 11, 28, 0, 0), datetime(2026, 11, 30, 0, 0)),
+        ("周末", datetime(2026, 11, 28, 0, 0), datetime(2026, 11, 30, 0, 0)),
+        ("下周末上午", datetime(2026, 12, 5, 8, 0), datetime(2026, 12, 5, 12, 0)),
+        # before / after a time of day
+        ("晚上7点前", datetime(2026, 11, 23, 18, 0), datetime(2026, 11, 23, 19, 0)),
+        ("明天10点之前", datetime(2026, 11, 24, 8, 0), datetime(2026, 11, 24, 10, 0)),
+        ("下午3点以前", datetime(2026, 11, 23, 13, 0), datetime(2026, 11, 23, 15, 0)),
+        ("今晚八点以后", datetime(2026, 11, 23, 20, 0), datetime(2026, 11, 23, 23, 0)),
+        ("明天下午4点后", datetime(2026, 11, 24, 16, 0), datetime(2026, 11, 24, 18, 0)),
+        # early in the morning, after work
+        ("明天一早", datetime(2026, 11, 24, 6, 0), datetime(2026, 11, 24, 9, 0)),
+        ("明天一大早", datetime(2026, 11, 24, 6, 0), datetime(2026, 11, 24, 9, 0)),
+        ("今天下班以后", datetime(2026, 11, 23, 18, 0), datetime(2026, 11, 23, 22, 0)),
+        ("周五下班后", datetime(2026, 11, 27, 18, 0), datetime(2026, 11, 27, 22, 0)),
+    ],
+)  # fmt: skip
+def test_months_weekends_and_edges(text: str, start: datetime, end: datetime) -> None:
+    assert first(text) == (start.replace(tzinfo=CST), end.replace(tzinfo=CST))
+
+
+def test_three_oclock_before_with_no_period_runs_from_now() -> None:
+    assert first("3点前") == (NOW, datetime(2026, 11, 23, 15, 0, tzinfo=CST))
+
+
+def test_front_desk_after_a_clock_is_no_before() -> None:
+    # 前台 is the front desk: 8点前台开门吗 asks about 8 o'clock, not the hours before it
+    assert first("明天8点前台开门吗") == (
+        datetime(2026, 11, 24, 8, 0, tzinfo=CST),
+        datetime(2026, 11, 24, 9, 0, tzinfo=CST),
+    )
