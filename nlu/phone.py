@@ -1,4 +1,5 @@
-"""Mainland mobile numbers written with spaces, dashes, dots or a +86 prefix (numerals already digits)."""
+"""Mainland mobile numbers written with spaces, dashes, dots or a +86 prefix (numerals already digits); landlines
+with their area code are found too, so that staff never see one in full either."""
 
 from __future__ import annotations
 
@@ -68,6 +69,23 @@ def find_phone(text: str) -> str | None:
     return phones[0][0] if phones else None
 
 
+# A mainland landline: an area code (010, 02x or a four-digit 0xxx), bracketed or not, then a local number of 7 or 8
+# digits that does not start with 0 or 1 (0571-8888 6666, (010)65529988, 020 8765 4321).
+_LANDLINE = re.compile(
+    r"(?<![\d+\-])[(（]?\s*(?P<area>0(?:10|2\d|[3-9]\d{2}))\s*[)）]?[\s\-]?"
+    r"(?P<local>[2-9]\d{2,3})[\s\-]?(?P<tail>\d{4})(?![\d\-])"
+)
+
+
+def find_landlines(text: str) -> list[tuple[str, int, int]]:
+    """Every landline with an area code in a normalised text as (0571-88886666, start, end)."""
+    if "0" not in text:  # every area code starts with 0
+        return []
+    return [
+        (f"{m.group('area')}-{m.group('local')}{m.group('tail')}", m.start(), m.end()) for m in _LANDLINE.finditer(text)
+    ]
+
+
 #: A bare 11-digit mobile number, wherever it stands (masking errs on the side of hiding).
 _PLAIN_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 #: Full-width digits to ASCII, one character for one, so positions found in the copy hold in the original.
@@ -81,11 +99,19 @@ def mask_phones_in(text: str) -> str:
     for plain in _PLAIN_MOBILE.finditer(ascii_text):  # when in doubt, mask: also numbers right after an address
         if not any(start <= plain.start() < end for start, end in spans):
             spans[plain.span()] = plain.group()
+    for landline, start, end in find_landlines(ascii_text):
+        if not any(s < end and start < e for s, e in spans):
+            spans[(start, end)] = landline
     for (start, end), digits in sorted(spans.items(), reverse=True):
         text = text[:start] + mask_phone(digits) + text[end:]
     return text
 
 
 def mask_phone(phone: str) -> str:
-    """138****5678: what staff in group chats may see."""
-    return phone[:3] + "****" + phone[-4:] if len(phone) == 11 else "****"
+    """138****5678, 0571-****6666: what staff in group chats may see."""
+    if len(phone) == 11 and phone.isdigit():
+        return phone[:3] + "****" + phone[-4:]
+    area, dash, local = phone.rpartition("-")
+    if local.isdigit() and len(local) in (7, 8):
+        return f"{area}{dash}****{local[-4:]}"
+    return "****"

@@ -27,7 +27,7 @@ from bot.wecom.client import TransportError, WeComClient, WeComError
 from bot.wecom.limits import SendLimits
 from bot.wecom.tasks import CardTasks
 from dialogs import Wording, default_wording
-from nlu.phone import find_phones, mask_phone
+from nlu.phone import mask_phones_in
 from storage.attachments.sniff import sniff
 from storage.outbox import OutboxMessage
 
@@ -94,7 +94,7 @@ class WeComSender:
         if missing:
             raise PermanentFailure(f"no group robot key for {', '.join(missing)} (WUYE_WECOM_ROBOT_<DEPARTMENT>)")
         if destination.robots or destination.audience.parties or destination.audience.tags:
-            text = _masked(text)  # a group: nobody there may read a resident's full number
+            text = mask_phones_in(text)  # a group: nobody there may read a resident's full number
         buttons = [b for row in payload.get("buttons") or [] for b in row if isinstance(b, dict)]
         previous = _parse_ref(payload.get("edit_ref"))
         is_edit = "edit_of" in payload
@@ -202,11 +202,11 @@ class WeComSender:
         """A group robot post, phones masked: the whole card, or after an edit one line of what changed."""
         key = self.robot_keys[robot]
         if follow_up:
-            lines = [line for line in _masked(text).strip().splitlines() if line.strip()]
+            lines = [line for line in mask_phones_in(text).strip().splitlines() if line.strip()]
             summary = f"**{lines[0]}**" + (f"\n> {lines[-1]}" if len(lines) > 1 else "")
             await self.client.robot_send(key, "markdown", split_text(summary, 4096)[0])
             return
-        for piece in split_text(_masked(text)):
+        for piece in split_text(mask_phones_in(text)):
             await self.client.robot_send(key, "text", piece, mention_all=True)
 
     async def _send_app(
@@ -317,10 +317,3 @@ def _parse_ref(ref: Any) -> dict[str, Any]:
     except ValueError:
         return {}
     return parsed if isinstance(parsed, dict) else {}
-
-
-def _masked(text: str) -> str:
-    """Every phone number in `text` masked (group chats never show a resident's full number)."""
-    for phone, start, end in sorted(find_phones(text), key=lambda found: -found[1]):
-        text = text[:start] + mask_phone(phone) + text[end:]
-    return text

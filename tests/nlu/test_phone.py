@@ -1,7 +1,7 @@
 import pytest
 
 from nlu.normalize import normalize
-from nlu.phone import find_phone, mask_phone, mask_phones_in
+from nlu.phone import find_landlines, find_phone, mask_phone, mask_phones_in
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,28 @@ def test_mask() -> None:
 )
 def test_masking_every_number_in_a_text(text: str, expected: str) -> None:
     assert mask_phones_in(text) == expected
+
+
+# Landlines (an area code 010, 02x or 0xxx, and a local number of 7-8 digits) are masked in staff chats like mobiles.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0571-88886666", "0571-88886666"),
+        ("座机 (010)65529988", "010-65529988"),
+        ("家里电话 020 8765 4321", "020-87654321"),
+        ("零五七一 八八八八 六六六六", "0571-88886666"),
+        ("0755-2345678", "0755-2345678"),
+    ],
+)
+def test_landlines(text: str, expected: str) -> None:
+    assert [number for number, _, _ in find_landlines(normalize(text).text)] == [expected]
+
+
+@pytest.mark.parametrize("text", ["13800138000", "400-800-1234", "0571-1234567", "3-2-502", "2026-11-24", "0571"])
+def test_not_landlines(text: str) -> None:
+    assert find_landlines(normalize(text).text) == []
+
+
+def test_landlines_are_masked_too() -> None:
+    assert mask_phone("0571-88886666") == "0571-****6666"
+    assert mask_phones_in("老人家没手机 座机0571-88886666 3-2-502") == "老人家没手机 座机0571-****6666 3-2-502"
