@@ -6,7 +6,7 @@ import re
 from functools import cache
 from typing import Final
 
-from nlu.lexicon import lexicon
+from nlu.lexicon import alternation, lexicon
 from nlu.request import Place
 
 SURNAMES: Final[str] = (
@@ -28,20 +28,25 @@ _NOT_NAMES: Final[frozenset[str]] = frozenset({"小区", "老人", "小孩", "�
 def _places() -> tuple[re.Pattern[str], dict[str, str]]:
     raw = lexicon().raw["places"]
     kinds = {word: kind for kind in ("home", "public") for word in raw[kind]}
-    return re.compile("|".join(sorted(map(re.escape, kinds), key=len, reverse=True))), kinds
+    return alternation(list(kinds)), kinds
 
 
 @cache
 def _targets() -> re.Pattern[str]:
     staff = lexicon().raw["targets"]["staff"]
-    words = "|".join(sorted(map(re.escape, staff), key=len, reverse=True))
+    words = alternation(staff).pattern
     name = rf"(?:[老小][{SURNAMES}]|[{SURNAMES}](?:师傅|经理|主管|工))"
-    return re.compile(rf"(?:{name})?(?:的)?(?:{words})(?:{name})?|{name}")
+    return re.compile(rf"(?:{name}的?)?(?:{words})(?:{name})?|{name}")
+
+
+@cache
+def _other_targets() -> re.Pattern[str]:
+    return alternation(lexicon().raw["targets"]["others"])
 
 
 @cache
 def _demands() -> list[tuple[str, re.Pattern[str]]]:
-    return [(label, re.compile("|".join(map(re.escape, words)))) for label, words in lexicon().raw["demands"].items()]
+    return [(label, alternation(words)) for label, words in lexicon().raw["demands"].items()]
 
 
 def find_names(text: str) -> list[str]:
@@ -57,8 +62,9 @@ def find_names(text: str) -> list[str]:
 
 
 def find_complaint_target(text: str) -> str | None:
-    """Whom a complaint is about: the first staff term with its name if any (维修工小张, 保安, 前台)."""
-    match = _targets().search(text)
+    """Whom a complaint is about: the first staff term with its name if any (维修工小张, 保安, 前台), else the first
+    word for the company or a neighbour (物业公司, 楼上)."""
+    match = _targets().search(text) or _other_targets().search(text)
     return match.group() if match else None
 
 

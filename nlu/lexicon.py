@@ -45,7 +45,9 @@ class CueMatch(NamedTuple):
         return not (self.negated or self.past or self.hypothetical)
 
 
-def _alternation(terms: list[str]) -> re.Pattern[str]:
+def alternation(terms: list[str]) -> re.Pattern[str]:
+    """One pattern for a list of lexicon terms: words as written, `re:` entries as regular expressions, longest
+    first."""
     parts = [t[3:] if t.startswith("re:") else re.escape(t) for t in terms]
     parts.sort(key=len, reverse=True)
     return re.compile("|".join(parts))
@@ -163,7 +165,7 @@ def lexicon() -> Lexicon:
             factors.setdefault(string, []).append(i)
     return Lexicon(
         raw=raw,
-        typos=_alternation(list(typo_map)),
+        typos=alternation(list(typo_map)),
         typo_map=typo_map,
         literal_groups=literal_groups,
         patterns=tuple(patterns),
@@ -177,22 +179,22 @@ def lexicon() -> Lexicon:
         negate_after=re.compile(
             r"^[^,，。!！?？\s]{0,4}(?:" + "|".join(map(re.escape, raw["negators"]["after"])) + ")"
         ),
-        past=_alternation(raw["past"]["markers"]),
-        ongoing=_alternation(raw["past"]["ongoing"]),
+        past=alternation(raw["past"]["markers"]),
+        ongoing=alternation(raw["past"]["ongoing"]),
         past_after=re.compile(raw["past"]["after"]),
-        recurs=_alternation(raw["past"]["recurs"]),
-        hypothetical=_alternation(raw["hypothetical"]["markers"]),
+        recurs=alternation(raw["past"]["recurs"]),
+        hypothetical=alternation(raw["hypothetical"]["markers"]),
         # 怕掉下去, 很容易着火, 差点摔倒: a fear or a near miss just before the cue, not the thing itself
-        feared=re.compile(r"(?:" + _alternation(raw["hypothetical"]["feared"]).pattern + r")[^,，。!！?？\s]{0,4}$"),
+        feared=re.compile(r"(?:" + alternation(raw["hypothetical"]["feared"]).pattern + r")[^,，。!！?？\s]{0,4}$"),
         supposed_before=re.compile(raw["hypothetical"]["supposed_before"]),
-        supposed_after=_alternation(raw["hypothetical"]["supposed_after"]),
-        supposed_unless=_alternation(raw["hypothetical"]["supposed_unless"]),
+        supposed_after=alternation(raw["hypothetical"]["supposed_after"]),
+        supposed_unless=alternation(raw["hypothetical"]["supposed_unless"]),
         asked_if_real=re.compile(raw["hypothetical"]["asked_if_real"]),
         # 狗被关在, 猫从十五楼掉下去了; not 狗把小孩扑倒了: no person between the animal and the danger word
         animal_subject=re.compile(
-            r"(?:" + _alternation(raw["pet"]["subjects"]).pattern + r")(?:(?!" + _PERSON + r")[^,，。!！?？\s]){0,4}$"
+            r"(?:" + alternation(raw["pet"]["subjects"]).pattern + r")(?:(?!" + _PERSON + r")[^,，。!！?？\s]){0,4}$"
         ),
-        vehicle_subject=re.compile(r"(?:" + _alternation(raw["vehicle"]["subjects"]).pattern + r")[被都还也就]?$"),
+        vehicle_subject=re.compile(r"(?:" + alternation(raw["vehicle"]["subjects"]).pattern + r")[被都还也就]?$"),
         vehicle_trapped=frozenset(raw["vehicle"]["trapped"]),
         danger_pairs=tuple((a, b) for a, b in raw["danger_pairs"]["pairs"]),
         danger_pairs_unless=frozenset(raw["danger_pairs"]["unless"]),

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from nlu import parse
+from nlu.entities import find_complaint_target
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone(timedelta(hours=8)))
 
@@ -133,3 +134,53 @@ def test_long_tail_dangers_are_critical(text: str) -> None:
 )
 def test_the_same_words_without_a_present_danger_are_not_critical(text: str) -> None:
     assert parse(text).urgency != "critical", parse(text).cues
+
+
+@pytest.mark.parametrize(
+    ("text", "demand"),
+    [
+        ("物业经理一直不回电话 要求退物业费", "退费"),
+        ("服务这么差 把这个月的停车费退给我", "退费"),
+        ("停了三天水 这个月物业费减半才合理", "减免"),
+        ("电梯坏了一个月 这个月物业费免了吧", "减免"),
+    ],
+)
+def test_a_fee_named_in_a_demand(text: str, demand: str) -> None:
+    assert demand in parse(text).demands
+
+
+# Estate facilities residents name: gates, rubbish rooms, plant rooms, the property office, sports grounds.
+@pytest.mark.parametrize(
+    ("text", "place", "kind"),
+    [
+        ("小区南门的道闸坏了", "南门", "public"),
+        ("垃圾房很臭", "垃圾房", "public"),
+        ("物业办公室没人", "物业办公室", "public"),
+        ("健身房跑步机坏了", "健身房", "public"),
+        ("2号楼电表箱冒烟", "电表箱", "public"),
+        ("车棚的灯一直不亮", "车棚", "public"),
+        ("主卫马桶堵了", "主卫", "home"),
+        ("露台的排水口堵了", "露台", "home"),
+    ],
+)
+def test_estate_places(text: str, place: str, kind: str) -> None:
+    assert (place, kind) in [(p.name, p.kind) for p in parse(text).places]
+
+
+# Whom a complaint is about: the staff member as named (no stray 的), else the company or the neighbour.
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("投诉一下你们的保洁，楼道一个月没拖了", "保洁"),
+        ("巡逻的保安晚上根本不巡逻", "保安"),
+        ("你们的管家小李从来不回消息", "管家小李"),
+        ("王师傅的态度太差了", "王师傅"),
+        ("绿化师傅把我家门口的花剪了，我要投诉", "绿化师傅"),
+        ("秩序维护员在岗亭睡觉，投诉", "秩序维护员"),
+        ("工程部的人把我家地板刮花了", "工程部"),
+        ("物业公司不作为，我要投诉", "物业公司"),
+        ("投诉楼上天天半夜装修", "楼上"),
+    ],
+)
+def test_complaint_targets(text: str, target: str) -> None:
+    assert find_complaint_target(parse(text).normalized) == target
