@@ -72,6 +72,14 @@ def test_a_certain_type_gives_its_own_category() -> None:
         "I smell gas in the kitchen",
         "my neighbour collapsed in the corridor",
         "Fire! 3-2-502 kitchen",  # English in any case
+        "Help! fire in building 3",
+        "electric wire sparking in the corridor",
+        "there's a man with a knife in the lobby",
+        "a kid fell into the pond",
+        "a child is hanging from the window",
+        "a little boy is sitting on the balcony railing of 5-2-1201",
+        "fire at block 7, please come",
+        "fire on the 12th floor!!",
         "HELP my dad COLLAPSED in the lobby",
         "Gas Leak at Building 3",
         "my baby isnt breathing 5-1-302",  # without the apostrophe, as phones type it
@@ -269,3 +277,16 @@ def test_a_vehicle_shut_in_is_not_critical_by_rule(text: str) -> None:
 )
 def test_a_person_shut_in_a_vehicle_stays_critical(text: str) -> None:
     assert parse(text).urgency == "critical"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the fire door in the stairwell is broken",
+        "fire drill on the 5th, what time?",
+        "fire extinguisher in the lobby expired",
+        "was the fire in block 5 yesterday caused by an e-bike?",  # a fire already known, asked about
+    ],
+)
+def test_fire_equipment_in_english_is_no_fire(text: str) -> None:
+    assert parse(text).urgency != "critical"
