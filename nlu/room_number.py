@@ -9,13 +9,19 @@ from typing import Final
 
 from nlu.regex_factors import required_factors
 
-_B = r"(?P<b>\d{1,3}|[A-Za-z])"
+_B = r"(?P<b>\d{1,3}|[A-Za-z]\d?)"
+"""A building: a number, a letter (B座), or a letter and a digit (B2栋, as estates built in phases name them)."""
+_B_LETTER = r"(?P<b>\d{1,3}|[A-Za-z])"
+"""A building with no building word after it (3-2-502, B-1203): a letter and digit there is a parking level (B2-105)."""
 _U = r"(?P<u>\d{1,2})"
 _R = r"(?P<r>\d{3,4})"
-_BUILDING_WORD = r"(?:号楼|号栋|栋楼|栋|幢|座|号|#楼|#|区|楼)"
-_UNIT_WORD = r"(?:单元|门|梯)"
-"""单元, or a regional word for it: 门 in Beijing (3号楼2门502), 梯 in Guangdong (12栋2梯1003); only between a
-building and a room."""
+_BUILDING_TYPO = r"动|洞|冻|号搂"
+"""What input methods and speech give for 栋 and 号楼 (4动2单元1102, 7洞603, 5号搂801): read only between a building
+number and a unit or room."""
+_BUILDING_WORD = rf"(?:号楼|号栋|栋楼|栋|幢|座|号|#楼|#|区|楼|{_BUILDING_TYPO})"
+_UNIT_WORD = r"(?:单元|单玄|单圆|单员|单原|门|梯)"
+"""单元 (or a homophone input methods give: 单玄, 单圆), or a regional word for it: 门 in Beijing (3号楼2门502), 梯 in
+Guangdong (12栋2梯1003); only between a building and a room."""
 _ROOM_WORD = r"(?:室|房间|房|号房|号|户)?"
 _SEP = r"\s*[-/—_~\s]\s*"
 _NOT_DIGIT_BEFORE = r"(?<![\d.A-Za-z])(?<!\d:)"
@@ -23,6 +29,10 @@ _NOT_DIGIT_BEFORE = r"(?<![\d.A-Za-z])(?<!\d:)"
 _NOT_DIGIT_AFTER = r"(?![\d:%])(?!\.\d)(?!个)(?!\s*(?:元|块|年|月|日|天|点|分|次|米|平|万|斤|度|页|w|W|kg|%))"
 """Not a decimal, a time or an amount (502元, 1203 块). 个 counts only written right after the number (502个): after a
 space it opens the next phrase (Cantonese 我係1座2601 個電錶箱, 3栋502 个人觉得)."""
+
+_AM_THE_NEIGHBOUR = r"(?:我是|我住|住在|家住|我们是|我们住)\s*在?\s*(?:楼上|楼下|隔壁|对门)的?"
+"""The resident saying they are the neighbour upstairs, downstairs or opposite (我是楼下1102的); 我家楼上1402 is the
+neighbour's room."""
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 3栋2单元502, 3号楼二单元502室, B座1单元1203, 7号楼3门502, 12栋2梯1003
@@ -32,10 +42,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("bur", re.compile(_NOT_DIGIT_BEFORE + _B + r"\s*" + _BUILDING_WORD + r"\s*" + _U + r"\s*[-/]\s*" + _R
                        + _NOT_DIGIT_AFTER)),
     # 3-2-502, 3/2/502
-    ("bur", re.compile(_NOT_DIGIT_BEFORE + _B + r"\s*[-/]\s*" + _U + r"\s*[-/]\s*" + _R + _NOT_DIGIT_AFTER)),
+    ("bur", re.compile(_NOT_DIGIT_BEFORE + _B_LETTER + r"\s*[-/]\s*" + _U + r"\s*[-/]\s*" + _R + _NOT_DIGIT_AFTER)),
     # 3号楼502, B座1203, 3栋-502
-    ("br", re.compile(_NOT_DIGIT_BEFORE + _B + r"\s*(?:号楼|号栋|栋楼|栋|幢|座|#楼|#|区)\s*-?\s*" + _R + _ROOM_WORD
-                      + _NOT_DIGIT_AFTER)),
+    ("br", re.compile(_NOT_DIGIT_BEFORE + _B + rf"\s*(?:号楼|号栋|栋楼|栋|幢|座|#楼|#|区|{_BUILDING_TYPO})\s*-?\s*"
+                      + _R + _ROOM_WORD + _NOT_DIGIT_AFTER)),
+    # 16楼1603, 9层 902: a floor, then a room on that floor (see `_floor_matches`); the room alone
+    ("fr", re.compile(_NOT_DIGIT_BEFORE + r"(?P<f>\d{1,2})\s*[楼层]\s*" + _R + _ROOM_WORD + _NOT_DIGIT_AFTER)),
     # B-1203
     ("br", re.compile(r"(?<![\dA-Za-z])(?P<b>[A-Za-z])\s*-\s*" + _R + _NOT_DIGIT_AFTER)),
     # 9-603, 26-2601: a bare pair of numbers, read as building and room (as unit and room when the building is
@@ -48,6 +60,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("r", re.compile(_NOT_DIGIT_BEFORE + _R + r"\s*(?:室|房(?!子)|号房|户)")),
     ("r", re.compile(r"(?:房号|房间号|门牌号?|我家|我们家|家住|住在|住|业主|我是)\s*(?:是|在|:)?\s*" + _R
                      + _NOT_DIGIT_AFTER + r"(?!\s*号)")),
+    # 我是楼下1102的, 我住楼上1302: the resident is the neighbour upstairs or downstairs
+    ("r", re.compile(_AM_THE_NEIGHBOUR + r"\s*" + _R + _NOT_DIGIT_AFTER)),
     ("r", re.compile(_NOT_DIGIT_BEFORE + _R + r"\s*(?:的业主|的住户|业主|住户)")),
     # Rm 1802, Room 1203, Flat 502
     ("r", re.compile(r"(?<![A-Za-z])(?:[Rr]oom|R[Mm]|rm|[Ff]lat|[Aa]pt)\.?\s*#?\s*" + _R + _NOT_DIGIT_AFTER)),
@@ -83,18 +97,23 @@ def _matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator
             end = match.end()
 
 
-# A room number that belongs to someone else: the resident's own comes from elsewhere in the message.
-_OTHERS = re.compile(r"(?:楼上|楼下|隔壁|对门|对面|邻居|他家|她家|他们家|别人家)[^,，。!！?？\s]{0,3}$")
-
-
-# The resident's own room: 我是1403的, 我家是702, 住在1203 (preferred over a room named for a neighbour).
+# The resident's own room: 我是1403的, 我家是702, 住在1203, 我是楼下602的 (preferred over a room named for a neighbour).
 _OWN_WORDS = r"(?:我是|我家是?|我们家是?|我住|家住|住在|我们是|本人)"
-_OWN = re.compile(_OWN_WORDS + r"\s*(?:在|:)?\s*$")
+_OWN = re.compile(rf"(?:{_OWN_WORDS}\s*(?:在|:)?|{_AM_THE_NEIGHBOUR})\s*$")
 _OWN_HEAD = re.compile(_OWN_WORDS)
-"""The 住/我家 room pattern takes the word into its match: the mark is then at the head of the match."""
+"""The 住/我家 room pattern takes the word into its match (我住601 matches from 住): the mark is then at the head of the
+match, or one character before it."""
+
+# A room number that belongs to someone else: the resident's own comes from elsewhere in the message. Not where the
+# resident says they are the neighbour (我是楼下602的, 我住楼上).
+_OTHERS = re.compile(
+    r"(?<!我是)(?<!我住)(?<!住在)(?<!家住)(?<!们是)(?<!们住)(?:楼上|楼下|隔壁|对门|对面|邻居|他家|她家|他们家|别人家)"
+    r"[^,，。!！?？\s]{0,3}$"
+)
 
 # Numbers that are not rooms: parking spaces (车位号B2-036, 车位A区115, B1-207, 负1层107车位) and emergency
-# numbers after a dialling verb (打了119, 拨120, 报110). They are blanked out before rooms are read.
+# numbers after a dialling verb (打了119, 拨120, 报110), codes (取件码5-2-1003). They are blanked out before rooms are
+# read.
 _NOT_A_BUILDING = r"(?!\d)(?!\s*(?:号楼|栋|幢|座|单元|#|[-/]\s*\d))"
 """The number after 车位 or 负1层 is the space unless it is the building of an address that follows (车位 3栋502)."""
 _NOT_ROOMS = re.compile(
@@ -106,8 +125,10 @@ _NOT_ROOMS = re.compile(
     r"|(?:负|地下)\d\s*层\s*[-—_]?\s*\d{1,4}"
     + _NOT_A_BUILDING
     + r"|(?:打|拨|报|叫|呼叫|call)\s*(?:了|过)?\s*(?:110|119|120|122)(?!\d)"
+    # codes shaped like an address: a parcel locker's pickup code (取件码3-1-1204), a password, an order number
+    r"|(?:取件码|取货码|提货码|取件号|验证码|密码|单号)\s*(?:是|为|:)?\s*[\dA-Za-z]+(?:\s*[-—_/]\s*[\dA-Za-z]+)*"
 )
-_NOT_ROOM_HINT = re.compile(r"车位|[Bb][1-3]|负|地下|11[09]|12[02]")
+_NOT_ROOM_HINT = re.compile(r"车位|[Bb][1-3]|负|地下|11[09]|12[02]|码|单号")
 """Every _NOT_ROOMS match contains one of these: a text with none skips the substitution."""
 
 
@@ -166,16 +187,51 @@ def find_rooms(text: str) -> list[RoomMention]:
         for match in _matches(pattern, text, starts):
             if kind == "pr" and not _plausible_room(match.group("r")):
                 continue
+            if kind == "fr" and match.group("r")[:-2] != match.group("f"):
+                continue  # 5楼1203: not a room of the 5th floor (5楼 may be the building); left to the other readings
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue
             taken.append((start, end))
             others = bool(_OTHERS.search(text[max(0, start - 8) : start]))
-            own = not others and bool(_OWN.search(text[max(0, start - 6) : start]) or _OWN_HEAD.match(text, start))
+            own = not others and bool(
+                _OWN.search(text[max(0, start - 8) : start])
+                or _OWN_HEAD.match(text, start)
+                or _OWN_HEAD.match(text, max(0, start - 1))
+            )
             unit = str(int(match.group("u"))) if kind == "ur" else ""
             found.append(RoomMention(_canonical(kind, match), start, end, others, own, unit, pair=kind == "pr"))
     found.sort(key=lambda m: m.start)
+    if found and _CORRECTION_HINT.search(text):
+        found = _corrected(text, found)
     return _with_building(text, found, starts)
+
+
+_CORRECTION_HINT = re.compile(r"不对|错了|写错|说错|打错|搞错|更正|纠正|应该是")
+_CORRECTION = re.compile("(?:" + _CORRECTION_HINT.pattern + ")" + r"[^\d。!！?？]{0,6}?(?=\d)")
+"""A room corrected (803，不对，是903 / 1501 打错了 应该是1502): the word, then the number that replaces it."""
+
+
+def _corrected(text: str, mentions: list[RoomMention]) -> list[RoomMention]:
+    """The mentions with a room the resident corrected replaced by the correction; a correction that gives the room
+    alone keeps the building and unit of the room it corrects (5栋1单元803，不对，是903 → 5-1-903)."""
+    for marker in _CORRECTION.finditer(text):
+        before = [m for m in mentions if m.end <= marker.start()]
+        if not before:
+            continue
+        wrong, at = before[-1], marker.end()
+        after = [m for m in mentions if m.start == at or (m.start <= at < m.end)]
+        if after:
+            mentions = [m for m in mentions if m is not wrong]
+            continue
+        bare = _BARE.match(text, at)
+        if bare is None or not _plausible_room(bare.group("r")):
+            continue
+        prefix = wrong.canonical.rpartition("-")[0] if not wrong.pair else ""
+        room = "-".join(filter(None, (prefix, bare.group("r"))))
+        fixed = RoomMention(room, bare.start(), bare.end(), wrong.others, wrong.own, wrong.unit)
+        mentions = [fixed if m is wrong else m for m in mentions]
+    return sorted(mentions, key=lambda m: m.start)
 
 
 # A building (and unit) named on its own, apart from the room: 我家2102，22号楼 / 我是15栋1单元的，住1203.
@@ -186,6 +242,8 @@ _BUILDING_ALONE = re.compile(
     + r"(?!\s*\d(?!\d?\s*[楼层台部个次天]))"
 )
 
+_UNIT_ALONE = re.compile(_NOT_DIGIT_BEFORE + r"(?P<u>\d{1,2})\s*单元(?!\s*\d)")
+"""A unit said on its own (15栋的，3单元，602)."""
 
 # A bare 3-4 digit number; never an emergency number (120说要20分钟, 已经打119了 once 打 is out of reach).
 # Block F, Bldg 3, Tower B: an English building name (the letter or number after the word).
@@ -197,7 +255,7 @@ _BUILDING_EN = re.compile(
 _UNIT_EN = re.compile(r"(?<![A-Za-z])[Uu]nit\s*(?P<u>\d{1,2})(?!\d)")
 
 _BARE = re.compile(
-    r"(?<![\d.:A-Za-z#])(?!(?:110|119|120|122)(?!\d))(?P<r>\d{3,4})(?![\d:%]|\.\d|\s*(?:元|块|年|月|日|天|点|分|个|次|米|平|万|斤|度|号楼|栋|幢|座|楼|层|w|W))"
+    r"(?<![\d.:A-Za-z#])(?<![-/—])(?!(?:110|119|120|122)(?!\d))(?P<r>\d{3,4})(?![\d:%]|\.\d|\s*[-/]\s*\d|\s*(?:元|块|年|月|日|天|点|分|个|次|米|平|万|斤|度|号楼|栋|幢|座|楼|层|w|W))"
 )
 
 
@@ -224,6 +282,11 @@ def _with_building(text: str, mentions: list[RoomMention], starts: list[int]) ->
             return mentions
         mentions = [RoomMention(bare[0].group("r"), bare[0].start(), bare[0].end(), False)]
     building, unit = buildings.pop()
+    if not unit:  # 703，1单元，20栋: the unit said apart too
+        units = {
+            u.group("u") for u in _UNIT_ALONE.finditer(text) if not any(r.start <= u.start() < r.end for r in mentions)
+        }
+        unit = units.pop() if len(units) == 1 else ""
     unit = str(int(unit)) if unit else ""
     return [_in_building(m, building, m.unit or unit) for m in mentions]
 
@@ -254,8 +317,8 @@ def _in_the_named_building(mentions: list[RoomMention]) -> list[RoomMention]:
     ]
 
 
-_LONE_AFTER = re.compile(r"\s*(?:多|余|来|左右|以上|以下|台|号|人|户|套|张|份|条)")
-"""An amount or a count (300多, 1001台), not a room."""
+_LONE_AFTER = re.compile(r"\s*(?:多|余|来|左右|以上|以下|台|号|人|户|套|张|份|条|路)")
+"""An amount, a count or a bus route (300多, 1001台, 101路), not a room."""
 _LONE_NOT_BEFORE = re.compile(
     r"(?:尾号|号码|编号|单号|工号|订单|验证码|密码|(?:交|花|付|收|扣|罚|赔|用|涨|多|少|贵)了?|共|约|第)\s*$"
 )

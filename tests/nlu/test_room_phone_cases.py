@@ -244,3 +244,108 @@ def test_dash_pairs_that_are_no_room(text: str) -> None:
 )
 def test_home_said_with_zai(text: str, expected: str) -> None:
     assert room_and_phone(text)[0] == expected
+
+
+# A room corrected in the same message: the correction counts, keeping the building and unit said before it.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5栋1单元803，不对，是903，客厅灯不亮", "5-1-903"),
+        ("12号楼1501 打错了 应该是1502 马桶漏水", "12-1502"),
+        ("房号是2-1-601，说错了，是701", "2-1-701"),
+        ("我家1203，更正一下是1302，水表坏了", "1302"),
+        ("6栋702，哦写错了是702没错，门锁坏了", "6-702"),
+    ],
+)
+def test_a_corrected_room(text: str, expected: str) -> None:
+    assert room_and_phone(text)[0] == expected
+
+
+# The building and unit named apart from the room and in any order, as people say them one by one.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我住1101，2单元，7号楼，楼道灯坏了", "7-2-1101"),
+        ("703，1单元，20栋，有人在楼道抽烟", "20-1-703"),
+        ("15栋的，3单元，602，垃圾没人收", "15-3-602"),
+        ("3单元 902 6号楼 下水道堵了", "6-3-902"),
+    ],
+)
+def test_building_unit_and_room_said_apart(text: str, expected: str) -> None:
+    assert room_and_phone(text)[0] == expected
+
+
+# Homophones that input methods and speech give for 栋, 楼 and 单元 inside an address.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("4动2单元1102 没热水", "4-2-1102"),
+        ("11冻1单元301 暖气片漏水", "11-1-301"),
+        ("7洞603 门铃坏了", "7-603"),
+        ("5号搂2单元801 电梯不动", "5-2-801"),
+        ("2栋3单玄402 下水道反味", "2-3-402"),
+        ("9栋1单圆1201 窗户关不上", "9-1-1201"),
+    ],
+)
+def test_homophones_of_the_address_words(text: str, expected: str) -> None:
+    assert room_and_phone(text)[0] == expected
+
+
+@pytest.mark.parametrize("text", ["墙上3洞 很难看", "电梯2动不动就停", "水管冻住了 3天了"])
+def test_homophone_words_without_an_address_are_no_room(text: str) -> None:
+    assert room_and_phone(text)[0] is None
+
+
+# The resident's own room said with 楼上/楼下 (我是楼下602的), or with 我住 after a neighbour's room.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("8号楼1单元1202往下漏水，我是楼下1102的", "8-1-1102"),
+        ("投诉3栋2单元501养狗扰民，我住601", "3-2-601"),
+        ("我住楼上1302 楼下1202说我家漏水 我家根本没水", "1302"),
+    ],
+)
+def test_own_room_beside_a_neighbours(text: str, expected: str) -> None:
+    assert room_and_phone(text)[0] == expected
+
+
+# A floor and then a room on that floor (16楼1603, 9层 902): the room; the floor tells nothing more.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("楼道有人堆东西，16楼，我住16楼1603", "1603"),
+        ("6楼602 门口漏水", "602"),
+        ("9层 902 电表跳闸", "902"),
+    ],
+)
+def test_floor_then_a_room_on_it(text: str, expected: str) -> None:
+    assert room_and_phone(text)[0] == expected
+
+
+# Building names of a letter and a digit (B2栋, G3座), as estates with several phases name them.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("B2栋1608 窗户漏风", "B2-1608"),
+        ("g3座2单元1801 燃气味", "G3-2-1801"),
+        ("A1栋 3单元 702 门禁坏了", "A1-3-702"),
+    ],
+)
+def test_letter_and_digit_buildings(text: str, expected: str) -> None:
+    assert room_and_phone(text)[0] == expected
+
+
+# Numbers shaped like an address that are not one: pickup codes, bus routes, dates written with dashes.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "取件码3-1-1204 柜子打不开",
+        "快递提货码 6-2-803 放哪了",
+        "门口102路公交站牌倒了",
+        "305路公交车站的灯坏了",
+        "2025-6-18那天交的物业费 发票呢",
+        "2024/11/20 的停水通知看到了",
+    ],
+)
+def test_address_shaped_numbers_that_are_no_room(text: str) -> None:
+    assert room_and_phone(text)[0] is None
