@@ -15,9 +15,9 @@ _B_LETTER = r"(?P<b>\d{1,3}|[A-Za-z])"
 """A building with no building word after it (3-2-502, B-1203): a letter and digit there is a parking level (B2-105)."""
 _U = r"(?P<u>\d{1,2})"
 _R = r"(?P<r>\d{3,4})"
-_BUILDING_TYPO = r"动|洞|冻|号搂"
-"""What input methods and speech give for 栋 and 号楼 (4动2单元1102, 7洞603, 5号搂801): read only between a building
-number and a unit or room."""
+_BUILDING_TYPO = r"动|洞|冻|顿|号搂"
+"""What input methods and speech give for 栋 and 号楼 (4动2单元1102, 7洞603, 13顿502, 5号搂801): read only between a
+building number and a unit or room."""
 _BUILDING_WORD = rf"(?:号楼|号栋|栋楼|栋|幢|座|号|#楼|#|区|楼|{_BUILDING_TYPO})"
 _UNIT_WORD = r"(?:单元|单玄|单圆|单员|单原|门|梯)"
 """单元 (or a homophone input methods give: 单玄, 单圆), or a regional word for it: 门 in Beijing (3号楼2门502), 梯 in
