@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from nlu.features import Features, extract_features
 from nlu.lexicon import CueMatch, find_cues, fix_typos
 from nlu.normalize import Normalized, normalize
-from nlu.phone import find_phones
+from nlu.phone import find_phones, own_phone
 from nlu.room_number import RoomMention, find_rooms
 from nlu.tokenizer import tokens
 
@@ -28,6 +28,8 @@ class Analysis:
     cues: list[CueMatch]
     rooms: list[RoomMention]
     phones: list[str]
+    phone: str | None
+    """The resident's own contact among `phones` (see `own_phone`)."""
     feature_kinds: Features
     problems: int
 
@@ -72,4 +74,14 @@ def analyse(raw: str) -> Analysis:
         has_room=bool(rooms),
         has_phone=bool(phones),
     )
-    return Analysis(normalized, text, words, cues, rooms, [p for p, _, _ in phones], features, count_problems(text))
+    return Analysis(
+        normalized,
+        text,
+        words,
+        cues,
+        rooms,
+        [p for p, _, _ in phones],
+        own_phone(text, phones),
+        features,
+        count_problems(text),
+    )

@@ -116,16 +116,61 @@ def _time_context(before: str, after: str) -> bool:
     ] in ("半", "钟", "到", "至", "前", "后", "左", "-", "~")
 
 
+# A phone number read out digit by digit, in groups (幺五七 两四六八 洞九三幺): within such a long run 洞 is 0 (radio
+# speech) and 么 is 幺 as input methods give it. Only there: 打洞 and 什么 stay words.
+_SPOKEN_DIGITS = "零〇○一幺二两三四五六七八九"
+_READ_OUT = re.compile(rf"[{_SPOKEN_DIGITS}洞么\d](?:\s?[{_SPOKEN_DIGITS}洞么\d])+")
+_READ_OUT_LENGTH: Final[int] = 7
+"""Digits a run must hold for 洞 and 么 in it to be read as digits (a local number has 7, a mobile 11)."""
+_ME_WORDS = "什怎这那多要干为"
+"""Characters before 么 that make a word with it (什么, 怎么, 那么): a run cannot start with such a 么."""
+_GROUP_AFTER_DIGITS = re.compile(r"\d[\s-]?$")
+"""A short group (二一, 三) right after a group of digits (139 876 543 二一): the rest of a number read out."""
+_NO_WORD_AFTER = re.compile(r"(?:[\s\d,，。!！?？、;；]|$)")
+_LONG_NUMBER_BEFORE = re.compile(r"(?:\d[\s-]?){7,}$")
+"""Seven digits or more just before a short group: the group ends a number read out, even with a word right after it
+(voice input drops the space: …93 五八门口灯坏了)."""
+
+
+def _read_out_digits(text: str) -> str:
+    """`text` with 洞 and 么 inside long runs of read-out digits turned into 零 and 幺."""
+
+    def digits(match: re.Match[str]) -> str:
+        run = match.group()
+        if ("洞" not in run and "么" not in run) or len(run.replace(" ", "")) < _READ_OUT_LENGTH:
+            return run
+        if run[0] == "么" and match.start() > 0 and text[match.start() - 1] in _ME_WORDS:
+            return run
+        return run.replace("洞", "零").replace("么", "幺")
+
+    return _READ_OUT.sub(digits, text)
+
+
 def chinese_numerals_to_digits(text: str) -> str:
     """Replace numerals that denote numbers by digits: 三号楼二单元五零二 → 3号楼2单元502, keep 一直 and 十分."""
     if not _RUN.search(text):
         return text
+    if "洞" in text or "么" in text:
+        text = _read_out_digits(text)
     out: list[str] = []
+    tail = ""  # the last characters written, numerals already turned into digits
     last = 0
     for match in _RUN.finditer(text):
         start, end = match.span()
+        run, after = match.group(), text[end : end + 4]
+        tail = (tail + text[last:start])[-16:]
+        if (
+            len(run) <= 2
+            and _GROUP_AFTER_DIGITS.search(tail)
+            and (_NO_WORD_AFTER.match(after) or _LONG_NUMBER_BEFORE.search(tail))
+            and all(ch in DIGITS for ch in run)
+        ):
+            converted = "".join(DIGITS[ch] for ch in run)
+        else:
+            converted = _convert(run, text[max(0, start - 4) : start], after)
         out.append(text[last:start])
-        out.append(_convert(match.group(), text[max(0, start - 4) : start], text[end : end + 4]))
+        out.append(converted)
+        tail = (tail + converted)[-16:]
         last = end
     out.append(text[last:])
     return "".join(out)

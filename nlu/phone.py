@@ -64,9 +64,49 @@ def find_phones(text: str) -> list[tuple[str, int, int]]:
 
 
 def find_phone(text: str) -> str | None:
-    """The first mobile number in a normalised text, digits only, or None."""
-    phones = find_phones(text)
-    return phones[0][0] if phones else None
+    """The resident's mobile number in a normalised text, digits only, or None (see `own_phone`)."""
+    return own_phone(text, find_phones(text))
+
+
+# Whose number: one introduced as a service worker's, a business's or a stranger's (师傅的电话…, 快递员电话…, 开锁广告
+# 电话…, the plumber's number) is no contact for the request; a number the resident calls their own (我的电话是, 打我,
+# call me) is theirs. A family member's, a tenant's or a neighbour's number may well be the contact for the job (请跟
+# 我父亲约, 有事找租客), so those words are not here.
+_SOMEONE_ELSES = re.compile(
+    r"(?:(?:师傅|维修工|工人|装修队|快递员?|外卖员?|骑手|保安|队长|经理|管家|客服|中介|广告|开锁|骗子|陌生人|商家|老板|司机)"
+    r"(?:的|留的|给的|给我的)?(?:电话|手机|号码|联系方式)"
+    r"|(?:plumber|courier|technician|worker|guard|agent)(?:'s)? (?:number|phone)"
+    r"|(?:gave me|left) (?:his|her|their) number)(?:号码?|是|为|:)?\s*$"
+)
+"""Right before a number: whose it is, said as 师傅的电话, 快递员电话, 开锁广告电话 or the plumber's number (the words
+joined, not 换个师傅 电话…, where the resident goes on to give their own)."""
+_NOT_A_PHONE = re.compile(r"(?:QQ|qq|微信号|编号|单号|账号|卡号|订单|快递单|工号|身份证)\s*(?:号码?|是|为|:)?\s*$")
+"""Numbers that are codes, not phones (QQ号18956073412, 水表编号13050827641), however much they look like one."""
+_OWN_PHONE = re.compile(
+    r"(?:(?<![给跟])(?:我的?|本人的?)(?:电话|手机|号码|联系方式)(?:号码?|是|为|:)?|打我|联系我"
+    r"|[Mm]y (?:number|phone|mobile)(?: is)?:?|call me(?: at| on)?)\s*$"
+)
+"""A number the resident calls their own, said right before it."""
+_CORRECTED = re.compile(r"不对|错了|写错|说错|打错|搞错|更正|纠正|应该是")
+
+
+def own_phone(text: str, phones: list[tuple[str, int, int]]) -> str | None:
+    """The resident's contact among the mobile numbers found in `text`: not a code, not someone else's, not one they
+    corrected (139…不对是138…); the first they call their own, else the first left; None if none is left."""
+    left: list[tuple[str, int, int]] = []
+    for phone in phones:
+        before = text[max(0, phone[1] - 12) : phone[1]]
+        if _NOT_A_PHONE.search(before):
+            continue
+        if left and _CORRECTED.search(text, left[-1][2], phone[1]):
+            left.pop()  # 电话139… 不对 是138…: the correction replaces it
+        left.append(phone)
+    mine = [p for p in left if _OWN_PHONE.search(text[max(0, p[1] - 10) : p[1]])]
+    if mine:
+        return mine[0][0]
+    theirs = [p for p in left if _SOMEONE_ELSES.search(text, max(0, p[1] - 24), p[1])]
+    rest = [p for p in left if p not in theirs]
+    return rest[0][0] if rest else None
 
 
 # A mainland landline: an area code (010, 02x or a four-digit 0xxx), bracketed or not, then a local number of 7 or 8

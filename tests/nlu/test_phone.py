@@ -1,5 +1,6 @@
 import pytest
 
+from nlu import parse
 from nlu.normalize import normalize
 from nlu.phone import find_landlines, find_phone, mask_phone, mask_phones_in
 
@@ -66,3 +67,66 @@ def test_not_landlines(text: str) -> None:
 def test_landlines_are_masked_too() -> None:
     assert mask_phone("0571-88886666") == "0571-****6666"
     assert mask_phones_in("老人家没手机 座机0571-88886666 3-2-502") == "老人家没手机 座机0571-****6666 3-2-502"
+
+
+# Digits read out in groups, the way voice input and elderly residents give them, with 洞 (0) and 么 (typed for 幺).
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("电话是一三九 八七六 五四三 二一", "13987654321"),
+        ("我电话一五八 零六二 四七 三九 一", "15806247391"),
+        ("我 电话 186 二七 零四 九三 五八 门口灯坏了", "18627049358"),
+        ("手机幺三六洞四八二七五幺九", "13604827519"),
+        ("电话么八六 二四七九 洞三五么", "18624790351"),
+        ("幺五七 两四六八 洞九三幺 楼道灯不亮", "15724680931"),
+    ],
+)
+def test_spoken_groups(text: str, expected: str) -> None:
+    assert parse(text).phone == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["墙上打了个洞 三天了没人补", "为什么一三八号的快递还没到", "楼上打洞 吵死了 3栋502", "这么七八个人都没人管"],
+)
+def test_dong_and_me_in_words_stay_words(text: str) -> None:
+    assert "0" not in normalize(text).text.replace("502", "") and parse(text).phone is None
+
+
+# A number corrected in the same message: the correction is the contact.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("电话15912345678 不对 是15912345687 卫生间漏水", "15912345687"),
+        ("我手机13611112222，说错了，应该是13611112223", "13611112223"),
+        ("手机號 139 2222 3333，寫錯了，是139 2222 3334", "13922223334"),
+    ],
+)
+def test_a_corrected_number(text: str, expected: str) -> None:
+    assert parse(text).phone == expected
+
+
+# A service worker's, a business's or an advert's number is no contact for the request; a family member's, a
+# tenant's or a neighbour's given for the job is (the corpus labels them so: 有事找他们 电话…).
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("维修师傅的电话13712345678一直打不通，说好今天来的", None),
+        ("快递员电话18812345678打不通 包裹在哪", None),
+        ("楼上邻居漏水 他电话15012345678 你们联系他吧", "15012345678"),
+        ("师傅来之前先打个电话 136 5708 4492", "13657084492"),
+        ("手机号18969017735 打不通就打我老婆的 15024617709", "18969017735"),
+        ("电梯里贴的开锁广告电话17712345678是你们认可的吗", None),
+        ("The plumber gave me his number 13512345678 but never came", None),
+        ("我QQ号18912345678 楼道灯坏了", None),
+        ("中介给我的电话是15012345670 说是业主的 这房子欠物业费吗", None),
+        ("水表编号13012345678是我家的吗", None),
+        ("师傅电话13712345678打不通，我的电话是15912345670", "15912345670"),
+        ("快递员电话18812345678，我是5栋的，手机13512340000", "13512340000"),
+        ("我儿子不在家，有事打他电话13612345678，门锁坏了", "13612345678"),
+        ("厨房漏水，电话13812345678", "13812345678"),
+        ("call me at 139 1234 5678, the lift is stuck", "13912345678"),
+    ],
+)
+def test_whose_number(text: str, expected: str | None) -> None:
+    assert parse(text).phone == expected
