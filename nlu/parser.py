@@ -36,7 +36,7 @@ def parse_strict(text: str, *, now: datetime | None = None) -> ParsedRequest:
         complaint_target=find_complaint_target(body) if complaint else None,
         demands=tuple(find_demands(body)) if complaint else (),
         places=tuple(find_places(body)),
-        times=tuple(find_times(body, now)),
+        times=tuple(find_times(body, now, looking_back=complaint)),
         rooms=tuple(dict.fromkeys(m.canonical for m in analysis.rooms)),
         negated=tuple(dict.fromkeys(c.term for c in analysis.cues if c.negated)),
         withdrawn=decision.withdrawn,

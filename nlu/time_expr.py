@@ -1,31 +1,35 @@
-"""Time expressions (明天下午, 周六上午, 今晚, 两点到四点) resolved to a [start, end) range relative to `now`."""
+"""Time expressions (明天下午, 周六上午, 今晚, 两点到四点) resolved to a [start, end) range relative to `now`.
+
+This module reads days and clock times; `time_spans` reads times counted from now (半小时内, 刚才) and whole weeks
+and months (下周, 月底前); `time_english` reads English (tomorrow 3pm). A request for a visit reads ahead of now, an
+event told of reads back (see `time_words.reads_back`).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
 from typing import Final
 
 from nlu.request import TimeRange
+from nlu.time_english import english_times, may_hold_english_time
+from nlu.time_spans import SPAN_TRIGGER, span_times
+from nlu.time_words import (
+    AFTER_HOURS,
+    DAY_START,
+    NIGHT_PERIODS,
+    PERIODS,
+    PM_PERIODS,
+    RELATIVE_DAYS,
+    WEEKDAYS,
+    at,
+    monday_of,
+    month_start,
+    reads_back,
+    weekday_near,
+)
 
-_WEEKDAYS: Final[dict[str, int]] = {
-    "1": 0, "一": 0, "2": 1, "二": 1, "3": 2, "三": 2, "4": 3, "四": 3, "5": 4, "五": 4,
-    "6": 5, "六": 5, "日": 6, "天": 6, "7": 6,
-}  # fmt: skip
-_RELATIVE_DAYS: Final[dict[str, int]] = {
-    "大前天": -3, "前天": -2, "昨天": -1, "昨日": -1, "昨晚": -1, "今天": 0, "今日": 0, "今晚": 0, "今早": 0,
-    "今儿": 0, "明天": 1, "明日": 1, "明早": 1, "明晚": 1, "明儿": 1, "后天": 2, "大后天": 3,
-}  # fmt: skip
-_PERIODS: Final[dict[str, tuple[int, int]]] = {
-    "凌晨": (0, 6), "清晨": (5, 8), "早上": (7, 10), "早晨": (7, 10), "上午": (8, 12), "中午": (11, 14),
-    "下午": (13, 18), "傍晚": (17, 19), "晚上": (18, 23), "夜里": (21, 24), "半夜": (0, 5), "白天": (8, 18),
-    "一大早": (6, 9), "一早": (6, 9), "下班以后": (18, 22), "下班后": (18, 22),
-}  # fmt: skip
-_DAY_START: Final[int] = 8
-"""The hour from which "before a time" (10点前) runs on a day with no period named: the start of service hours."""
-_AFTER_HOURS: Final[int] = 3
-"""How long "after a time" (4点以后) runs with no period named to end it."""
 _MONTH_OFFSETS: Final[dict[str, int]] = {"上": -1, "这": 0, "本": 0, "下": 1, "下下": 2}
 _DAY_IMPLIED_PERIOD: Final[dict[str, str]] = {
     "今晚": "晚上",
@@ -34,23 +38,38 @@ _DAY_IMPLIED_PERIOD: Final[dict[str, str]] = {
     "今早": "早上",
     "明早": "早上",
 }
-_PM_PERIODS: Final[frozenset[str]] = frozenset({"下午", "傍晚", "晚上", "夜里"})
+_APPROXIMATE_HOURS: Final[dict[str, int]] = {
+    "一两": 1, "两三": 2, "三四": 3, "四五": 4, "五六": 5, "六七": 6, "七八": 7, "八九": 8, "九十": 9, "十一二": 11,
+}  # fmt: skip
+"""七八点: seven or eight o'clock, a range over both hours (the numerals stay words after normalisation)."""
+_NUMBERED_THING = r"楼|单元|栋|房|车位|车库|线|门|窗|柜|机|桩|箱|床|位"
+"""After N号 these make it a numbered thing (12号车位, 3号线, 5号门), not a day of the month."""
 
 _DAY = (
-    r"(?P<rel>大前天|前天|昨天|昨日|昨晚|今天|今日|今晚|今早|今儿|明天|明日|明早|明晚|明儿|大后天|后天)"
+    r"(?P<rel>" + "|".join(sorted(RELATIVE_DAYS, key=len, reverse=True)) + ")"
     r"|(?P<wkpre>上上|上个?|下下|下个?|这个?|本)?(?:周|星期|礼拜)(?P<wd>[1-7一二三四五六日天])"
     r"|(?P<weekend>(?P<wepre>上上|上个?|下下|下个?|这个?|本)?周末)"
-    r"|(?:(?P<mrel>上|这|本|下下|下)个?月|(?P<mon>\d{1,2})月)?(?P<dom>\d{1,2})(?:日|号)(?!楼|单元|栋|房)"
+    r"|(?:(?P<mrel>上|这|本|下下|下)个?月|(?P<mon>\d{1,2})月)?(?P<dom>\d{1,2})(?:日|号)(?!" + _NUMBERED_THING + ")"
+    # 12.3下午, 12-03上午10点: a month and day written with a dot or dash, read only before a period or a clock
+    r"|(?P<mon2>1[0-2]|0?[1-9])[.\-/](?P<dom2>3[01]|[12]\d|0?[1-9])(?=\s*(?:"
+    + "|".join(PERIODS)
+    + r"|\d{1,2}(?:点|:)))"
 )
-_PERIOD = r"(?P<period>" + "|".join(_PERIODS) + ")"
-_CLOCK = r"(?P<h1>\d{1,2})(?:点|:|：|时)(?P<m1>半|一刻|三刻|\d{1,2}分?)?(?:钟)?"
+_PERIOD = r"(?P<period>" + "|".join(PERIODS) + ")"
+_CLOCK = (
+    r"(?:(?P<ap>" + "|".join(_APPROXIMATE_HOURS) + r")点"
+    r"|(?P<h1>\d{1,2})(?:(?:点|:|：|时)(?P<m1>半|[13一三]刻|\d{1,2}分?)?(?:钟)?"
+    r"|(?=\s*(?:到|至|-|~|—)\s*\d{1,2}\s*点))"  # 3-5点: the first hour of a range, written without its 点
+    r"|(?P<two>两)(?=\s*(?:到|至)\s*\d{1,2}\s*点))"  # 两到4点 (两 stays a word before 到)
+)
 _CLOCK_END = (
-    r"(?:到|至|-|~|—)(?:(?P<period2>" + "|".join(_PERIODS) + r"))?(?P<h2>\d{1,2})(?:点|:|：|时)?(?P<m2>半|\d{1,2}分?)?"
+    r"(?:到|至|-|~|—)(?:(?P<period2>" + "|".join(PERIODS) + r"))?(?P<h2>\d{1,2})(?:点|:|：|时)?(?P<m2>半|\d{1,2}分?)?"
 )
-_EDGE = r"(?P<edge>之前|以前|前(?![台面门])|之后|以后|后(?![面门台]))?"
-"""Before or after the clock time: 7点前 is the period (or the day) up to 7, 8点以后 from 8 to the period's end."""
+_EDGE = r"(?:(?P<approx>左右)|(?P<edge>之前|以前|前(?![台面门])|之后|以后|后(?![面门台])))?"
+"""Before or after the clock time: 7点前 is the period (or the day) up to 7, 8点以后 from 8 to the period's end;
+3点左右 half an hour either side."""
 _EXPR = re.compile(
-    r"(?:" + _DAY + r")?\s*(?:" + _PERIOD + r")?\s*(?:" + _CLOCK + r"(?:" + _CLOCK_END + r"|" + _EDGE + r"))?"
+    r"(?!\s)(?:" + _DAY + r")?\s*(?:" + _PERIOD + r")?\s*(?:" + _CLOCK + r"(?:" + _CLOCK_END + r"|" + _EDGE + r"))?"
 )
 
 
@@ -59,15 +78,18 @@ def _minutes(token: str | None) -> int:
         return 0
     if token == "半":
         return 30
-    if token == "一刻":
+    if token in ("一刻", "1刻"):
         return 15
-    if token == "三刻":
+    if token in ("三刻", "3刻"):
         return 45
     return min(59, int(token.rstrip("分")))
 
 
-def _hour(hour: int, period: str | None) -> int:
-    if period in _PM_PERIODS and hour < 12:
+def _hour(hour: int, period: str | None, night_after: bool) -> int:
+    """The hour of the day (past 24: the next day's small hours) a clock hour means in its period."""
+    if night_after and (hour <= 4 or hour == 12):
+        return 24 + hour % 12  # 晚上12点 is midnight, 夜里2点 the small hours after the evening
+    if period in PM_PERIODS and hour < 12:
         return hour + 12
     if period == "中午" and hour <= 2:
         return hour + 12
@@ -76,15 +98,15 @@ def _hour(hour: int, period: str | None) -> int:
     return hour
 
 
-def _day(match: re.Match[str], now: datetime) -> date | None:
+def _day(match: re.Match[str], now: datetime, back: Callable[[], bool]) -> date | None:
     today = now.date()
     if match.group("rel"):
-        return today + timedelta(days=_RELATIVE_DAYS[match.group("rel")])
+        return today + timedelta(days=RELATIVE_DAYS[match.group("rel")])
     weekend = match.group("weekend")
     if match.group("wd") or weekend:
-        weekday = 5 if weekend else _WEEKDAYS[match.group("wd")]  # a weekend starts on Saturday
+        weekday = 5 if weekend else WEEKDAYS[match.group("wd")]  # a weekend starts on Saturday
         prefix = (match.group("wepre") if weekend else match.group("wkpre")) or ""
-        monday = today - timedelta(days=today.weekday())
+        monday = monday_of(today)
         if prefix.startswith("上上"):
             return monday + timedelta(days=-14 + weekday)
         if prefix.startswith("上"):
@@ -95,106 +117,134 @@ def _day(match: re.Match[str], now: datetime) -> date | None:
             return monday + timedelta(days=7 + weekday)
         if prefix:
             return monday + timedelta(days=weekday)
-        ahead = (weekday - today.weekday()) % 7
-        return today + timedelta(days=ahead)
+        return weekday_near(today, weekday, back())
     if match.group("dom"):
-        day_of_month = int(match.group("dom"))
-        month = int(match.group("mon")) if match.group("mon") else today.month
-        year = today.year
         if match.group("mrel"):  # 下个月5号, 这个月28号: counted from this month
-            months = today.year * 12 + today.month - 1 + _MONTH_OFFSETS[match.group("mrel")]
-            year, month = divmod(months, 12)
-            month += 1
-            try:
-                return date(year, month, day_of_month)
-            except ValueError:
-                return None
-        try:
-            candidate = date(year, month, day_of_month)
-        except ValueError:
-            return None
-        if candidate < today - timedelta(days=60):
-            try:
-                candidate = date(year + 1, month, day_of_month) if match.group("mon") else None
-            except ValueError:
-                candidate = None
-            if candidate is None and not match.group("mon"):
-                month, year = (1, year + 1) if today.month == 12 else (today.month + 1, year)
-                try:
-                    candidate = date(year, month, day_of_month)
-                except ValueError:
-                    return None
-        return candidate
+            first = month_start(today.year, today.month + _MONTH_OFFSETS[match.group("mrel")])
+            return _date(first.year, first.month, int(match.group("dom")))
+        return _day_of_month(today, match.group("mon"), match.group("dom"), back())
+    if match.group("dom2"):
+        return _day_of_month(today, match.group("mon2"), match.group("dom2"), back())
     return None
 
 
-def _at(day: date, hour: int, minute: int, now: datetime) -> datetime:
-    base = datetime.combine(day, time(0, 0), tzinfo=now.tzinfo)
-    return base + timedelta(hours=hour, minutes=minute)
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
-def _resolve(match: re.Match[str], now: datetime) -> TimeRange | None:
-    day = _day(match, now)
+def _day_of_month(today: date, month: str | None, day_of_month: str, back: bool) -> date | None:
+    """A day of a month (11月30号, or 30号 of this month or the next or last): the next such day, the last one when
+    read back; a named month more than 60 days past is next year's (a visit in January asked for in December)."""
+    dom = int(day_of_month)
+    if month:
+        candidate = _date(today.year, int(month), dom)
+        if candidate is None:
+            return None
+        if back and candidate > today:
+            return _date(today.year - 1, int(month), dom)
+        if not back and candidate < today - timedelta(days=60):
+            return _date(today.year + 1, int(month), dom)
+        return candidate
+    step = -1 if back else 1
+    for months in (0, step, 2 * step):  # 31号 skips a month without a 31st
+        first = month_start(today.year, today.month + months)
+        candidate = _date(first.year, first.month, dom)
+        if candidate is not None and (candidate <= today if back else candidate >= today):
+            return candidate
+    return None
+
+
+def _resolve(match: re.Match[str], now: datetime, back: Callable[[], bool]) -> TimeRange | None:
+    """The range a match means; `back()` tells whether it reads back from now (asked only where it matters)."""
+    day = _day(match, now, back)
     period = match.group("period") or _DAY_IMPLIED_PERIOD.get(match.group("rel") or "")
     explicit_day = day is not None
     day = day or now.date()
-    if match.group("h1"):
-        hour = int(match.group("h1"))
+    night_after = period in NIGHT_PERIODS or (period == "半夜" and explicit_day)
+    if match.group("ap"):
+        first_hour = _hour(_APPROXIMATE_HOURS[match.group("ap")], period, night_after)
+        start, end = at(day, first_hour, 0, now), at(day, first_hour + 2, 0, now)
+    elif match.group("h1") or match.group("two"):
+        hour = int(match.group("h1") or 2)
         if hour > 24:
             return None
-        start = _at(day, _hour(hour, period), _minutes(match.group("m1")), now)
+        start = at(day, _hour(hour, period, night_after), _minutes(match.group("m1")), now)
         if match.group("h2"):
-            end_hour = _hour(int(match.group("h2")), match.group("period2") or period)
-            if end_hour > 24:
+            end_hour = _hour(int(match.group("h2")), match.group("period2") or period, night_after)
+            if end_hour > 28:
                 return None
             if end_hour < start.hour and end_hour + 12 <= 24:
                 end_hour += 12
-            end = _at(day, end_hour, _minutes(match.group("m2")), now)
+            end = at(day, end_hour, _minutes(match.group("m2")), now)
             if end <= start:
                 end = start + timedelta(hours=1)
         elif match.group("edge"):
-            start, end = _edge_range(match.group("edge"), start, period, explicit_day, now)
+            start, end = _edge_range(match.group("edge"), start, day, period, now)
+        elif match.group("approx"):
+            start, end = start - timedelta(minutes=30), start + timedelta(minutes=30)
         else:
             end = start + timedelta(hours=1)
     elif period:
-        first, last = _PERIODS[period]
-        start, end = _at(day, first, 0, now), _at(day, last, 0, now)
+        first, last = PERIODS[period]
+        if night_after and period == "半夜":
+            first, last = first + 24, last + 24  # 昨天半夜: the night after yesterday
+        start, end = at(day, first, 0, now), at(day, last, 0, now)
     elif explicit_day:
         days = 2 if match.group("weekend") else 1  # a weekend is Saturday and Sunday
-        start, end = _at(day, 0, 0, now), _at(day, 24 * days, 0, now)
+        start, end = at(day, 0, 0, now), at(day, 24 * days, 0, now)
     else:
         return None
-    if not explicit_day and end <= now:
-        start, end = start + timedelta(days=1), end + timedelta(days=1)
+    if not explicit_day:
+        if start > now and back():
+            start, end = start - timedelta(days=1), end - timedelta(days=1)
+        elif end <= now and not back():
+            start, end = start + timedelta(days=1), end + timedelta(days=1)
+    if not period and match.group("h1") and not match.group("h2") and start.hour < 12:
+        evening = start + timedelta(hours=12)
+        if evening <= now and back():  # 都10点多了还在砸墙 at 22:15: the last ten o'clock, in the evening
+            start, end = evening, end + timedelta(hours=12)
+    if start < now < end and not back():
+        start = now  # 今天下午能来吗 at 15:00: the part of the range still ahead
     return TimeRange(start, end, match.group().strip())
 
 
-def _edge_range(
-    edge: str, clock: datetime, period: str | None, explicit_day: bool, now: datetime
-) -> tuple[datetime, datetime]:
-    """The range before (7点前) or after (8点以后) a clock time: bounded by the period named, else by the start of
-    service hours (or now, today) before it and a few hours after it."""
-    day = clock.date()
+def _edge_range(edge: str, clock: datetime, day: date, period: str | None, now: datetime) -> tuple[datetime, datetime]:
+    """The range before (7点前) or after (8点以后) a clock time on `day`: bounded by the period named, else by the
+    start of service hours before it and a few hours after it; a range before a time that has begun runs from now."""
     if edge.endswith("前"):
-        first = _PERIODS[period][0] if period else _DAY_START
-        start = _at(day, first, 0, now)
-        if period is None and not explicit_day and start < now < clock:
-            start = now
+        first = PERIODS[period][0] if period else DAY_START
+        start = at(day, first, 0, now)
+        if now < clock and (start < now or (period is None and day == now.date())):
+            start = now  # 8点前 said at 06:50, 今晚10点前 at 21:10: from now
         return (start, clock) if start < clock else (clock - timedelta(hours=1), clock)
-    end = _at(day, _PERIODS[period][1], 0, now) if period else clock + timedelta(hours=_AFTER_HOURS)
-    return (clock, end) if end > clock else (clock, clock + timedelta(hours=1))
+    end = at(day, PERIODS[period][1], 0, now) if period else clock
+    return (clock, end) if end > clock else (clock, clock + timedelta(hours=AFTER_HOURS))
 
 
-_TRIGGER = re.compile(r"[天日晚早周期拜号点:：午晨夜班]")
+_TRIGGER = re.compile(r"[天日晚早周期拜号点:：午晨夜班儿]")
 # Every part of _EXPR is optional, so it matches (empty) at every position. A non-empty match starts where one of
-# its parts can start: a date or a clock (one or two digits, then 月, 日, 号, 点, : or 时), a space, a relative day,
-# a week day or weekend, a month named relative to this one (下个月5号) or a period of the day.
+# its parts can start (never at a space: _EXPR skips one): a date or a clock (one or two digits, then 月, 日, 号, 点,
+# : or 时, or a dot or dash of a date or a range), a relative day, a week day or weekend, a month named relative to
+# this one (下个月5号), a period of the day, 两 of a range or an approximate pair of hours (七八点).
+_START_WORDS: Final[tuple[str, ...]] = (*RELATIVE_DAYS, *PERIODS, *_APPROXIMATE_HOURS)
 _START = re.compile(
-    r"\d{1,2}[月日号点:：时]|\s|"
-    + "|".join(_RELATIVE_DAYS)
-    + r"|(?:上上|上个?|下下|下个?|这个?|本)?(?:周|星期|礼拜)|(?:上|这|本|下下|下)个?月\d|"
-    + "|".join(_PERIODS)
+    # a class of every first character, checked before the alternatives: most positions of a text start none
+    "(?=[\\d两上下这本周星礼" + "".join(sorted({word[0] for word in _START_WORDS})) + "])"
+    r"(?:\d{1,2}(?:[月日号点:：时]|\s*(?:到|至|-|~|—)\s*\d{1,2}\s*点|[.\-/]\d)|两\s*(?:到|至)|"
+    + "|".join(_START_WORDS)
+    + r"|(?:上上|上个?|下下|下个?|这个?|本)?(?:周|星期|礼拜)|(?:上|这|本|下下|下)个?月\d)"
 )
+_COUNTED_AFTER = re.compile(r"\s*(?:建议|意见|要求|问题|看法|想法|原因|理由|疑问|说明|内容|事项|不满|好处|注意)")
+"""两点建议, 三点要求: points of a list, not o'clock."""
+_AMOUNT_AFTER = re.compile(r"\s*(?:元|块|角|毛|倍|米|公里|斤|度|%)")
+"""十点五元 (10.5 yuan): a decimal amount, not a time."""
+_DIGIT_DIAN = re.compile(r"\d点")
+_GREETING_AFTER = re.compile(r"好(?:呀|啊|啦|哇|哦)?(?:$|[^\u4e00-\u9fff]|物业|管家|师傅|各位|大家|我|请|想|麻烦|问)")
+"""早上好, 下午好 物业: a greeting. Not 早上好几个人摔了 (好几 = quite a few) or 晚上好打车吗 (easy to)."""
+_SPAN_JOIN = re.compile(r"\s*(?:到|至|-|~|—|或者|或|和|、)\s*")
 
 
 def _expressions(text: str) -> Iterator[re.Match[str]]:
@@ -209,26 +259,106 @@ def _expressions(text: str) -> Iterator[re.Match[str]]:
             pos = start.start() + 1
 
 
-def find_times(text: str, now: datetime | None = None) -> list[TimeRange]:
-    """Every time expression in a normalised text (numerals already digits), resolved against `now`.
+def _is_time(match: re.Match[str], text: str) -> bool:
+    """Whether a match is a time, not a look-alike: 早上好 (a greeting), 10点钟方向 (a direction), 第8点 or 两点建议
+    (points of a list), 10点5元 (an amount), or a bare number with 点 and nothing to make it a clock."""
+    if not match.group().strip():
+        return False
+    after = text[match.end() : match.end() + 4]
+    if after.startswith("方向") or _AMOUNT_AFTER.match(after):
+        return False
+    day_named = any(match.group(g) for g in ("rel", "wd", "dom", "weekend", "dom2"))
+    clock = match.group("h1") or match.group("ap") or match.group("two")
+    if not clock:
+        return day_named or not _GREETING_AFTER.match(text, match.end())
+    if day_named or match.group("period"):
+        return True
+    if text[max(0, match.start() - 1) : match.start()] == "第" or _COUNTED_AFTER.match(after):
+        return False
+    # A bare number with 点 is a time only in a clock form (点半, 10:30, a range) or followed by no word of a count.
+    return bool(match.group("h2") or match.group("m1") or match.group("ap") or _DIGIT_DIAN.search(match.group()))
 
-    Without `now`, the local time when the first expression is resolved (most messages name no time: no clock read).
+
+def _has_day(match: re.Match[str]) -> bool:
+    return any(match.group(g) for g in ("rel", "wd", "dom", "weekend", "dom2"))
+
+
+def find_times(text: str, now: datetime | None = None, *, looking_back: bool = False) -> list[TimeRange]:
+    """Every time expression in a normalised text (numerals already digits), resolved against `now`, in order.
+
+    `looking_back`: the message tells of something that happened (a complaint): a time it names without a day reads
+    back from now unless its clause asks for something. Without `now`, the local time when the first expression is
+    resolved (most messages name no time: no clock read).
     """
-    found: list[TimeRange] = []
-    if not _TRIGGER.search(text):
-        return found
-    for match in _expressions(text):
-        if not match.group().strip():
+    chinese = _TRIGGER.search(text) is not None
+    spans = SPAN_TRIGGER.search(text) is not None
+    english = may_hold_english_time(text)
+    if not (chinese or spans or english):
+        return []
+    found: list[tuple[int, int, TimeRange]] = []
+    previous: tuple[re.Match[str], TimeRange] | None = None
+    for match in _expressions(text) if chinese else ():
+        if not _is_time(match, text):
             continue
-        # A bare number with 点 is a time only with a day, a period, or a clock form (点半, 10:30, a range).
-        day_named = match.group("rel") or match.group("wd") or match.group("dom") or match.group("weekend")
-        if not (day_named or match.group("period")):
-            clock = match.group()
-            if not (match.group("h2") or match.group("m1") or re.search(r"\d点", clock)):
-                continue
         if now is None:
             now = datetime.now().astimezone()
-        resolved = _resolve(match, now)
-        if resolved is not None:
-            found.append(resolved)
-    return found
+        back = _direction(text, match.start(), match.end(), looking_back)
+        resolved = _resolve(match, now, back)
+        if resolved is None:
+            continue
+        if previous is not None and _joins(text, previous[0], match):
+            found.pop()
+            first_match, first = previous
+            resolved = _span(text, first_match, first, match, resolved, now)
+            match_start = first_match.start()
+        else:
+            match_start = match.start()
+        found.append((match_start, match.end(), resolved))
+        previous = (match, resolved) if _has_day(match) and not match.group("h1") else None
+    if (spans or english) and now is None:
+        now = datetime.now().astimezone()
+    others = span_times(text, now, looking_back) if spans else []
+    if english:
+        others += english_times(text, now, looking_back)
+    for start, end, resolved in others:
+        overlapping = [item for item in found if item[0] < end and start < item[1]]
+        # a wider reading wins (English "10:30am on Friday" over the bare 10:30 read as Chinese)
+        if all(start <= s and e <= end and (s, e) != (start, end) for s, e, _ in overlapping):
+            found = [item for item in found if item not in overlapping]
+            found.append((start, end, resolved))
+    return [resolved for _, _, resolved in sorted(found, key=lambda item: item[0])]
+
+
+def _direction(text: str, start: int, end: int, looking_back: bool) -> Callable[[], bool]:
+    """`reads_back` for one match, worked out the first time it is asked (most matches never ask)."""
+    known: list[bool] = []
+
+    def back() -> bool:
+        if not known:
+            known.append(reads_back(text, start, end, looking_back))
+        return known[0]
+
+    return back
+
+
+def _joins(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
+    """Two days joined by 到 or 或 (25号到27号, 周三或周四下午): one range over both."""
+    return _has_day(second) and not second.group("h1") and bool(_SPAN_JOIN.fullmatch(text, first.end(), second.start()))
+
+
+def _span(
+    text: str,
+    first_match: re.Match[str],
+    first: TimeRange,
+    second_match: re.Match[str],
+    second: TimeRange,
+    now: datetime,
+) -> TimeRange:
+    """The range from the first day to the end of the second; a period named with the second only (周一到周三晚上)
+    starts the first day too."""
+    start = first.start
+    period = second_match.group("period")
+    if period and not first_match.group("period"):
+        start = at(first.start.date(), PERIODS[period][0], 0, now)
+    end = max(second.end, first.end)
+    return TimeRange(start, end, text[first_match.start() : second_match.end()].strip())

@@ -98,3 +98,190 @@ def test_front_desk_after_a_clock_is_no_before() -> None:
         datetime(2026, 11, 24, 8, 0, tzinfo=CST),
         datetime(2026, 11, 24, 9, 0, tzinfo=CST),
     )
+
+
+def at(text: str, now: datetime) -> tuple[datetime, datetime] | None:
+    times = find_times(normalize(text).text, now)
+    return (times[0].start, times[0].end) if times else None
+
+
+def cst(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=CST)
+
+
+# NOW is Monday 2026-11-23 10:00. Clock forms, the night after a day, approximate and bare ranges, dialect days.
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("明天下午四点一刻", cst(2026, 11, 24, 16, 15), cst(2026, 11, 24, 17, 15)),
+        ("十一点三刻来", cst(2026, 11, 23, 11, 45), cst(2026, 11, 23, 12, 45)),
+        ("明晚十二点", cst(2026, 11, 25, 0, 0), cst(2026, 11, 25, 1, 0)),
+        ("明天晚上一点", cst(2026, 11, 25, 1, 0), cst(2026, 11, 25, 2, 0)),
+        ("下午三点左右来", cst(2026, 11, 23, 14, 30), cst(2026, 11, 23, 15, 30)),
+        ("下午3-5点", cst(2026, 11, 23, 15, 0), cst(2026, 11, 23, 17, 0)),
+        ("明天两到四点", cst(2026, 11, 24, 14, 0), cst(2026, 11, 24, 16, 0)),
+        ("晚上七八点来看看", cst(2026, 11, 23, 19, 0), cst(2026, 11, 23, 21, 0)),
+        ("后儿个上午来", cst(2026, 11, 25, 8, 0), cst(2026, 11, 25, 12, 0)),
+        ("明儿个下午", cst(2026, 11, 24, 13, 0), cst(2026, 11, 24, 18, 0)),
+        ("12.3下午能上门吗", cst(2026, 12, 3, 13, 0), cst(2026, 12, 3, 18, 0)),
+        ("12-03上午十点来验收", cst(2026, 12, 3, 10, 0), cst(2026, 12, 3, 11, 0)),
+        ("20号来吧", cst(2026, 12, 20, 0, 0), cst(2026, 12, 21, 0, 0)),
+    ],
+)  # fmt: skip
+def test_clock_forms_and_days(text: str, start: datetime, end: datetime) -> None:
+    assert at(text, NOW) == (start, end)
+
+
+def test_before_a_time_already_inside_its_period_runs_from_now() -> None:
+    evening = cst(2026, 11, 26, 21, 10)
+    assert at("今晚十点前能来吗", evening) == (evening, cst(2026, 11, 26, 22, 0))
+
+
+# Words that look like a time and are none: greetings, a direction, points of a list, an amount, numbered things.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "早上好，想问下停车费怎么交",
+        "晚上好 门禁卡怎么补办",
+        "车库十点钟方向那个灯不亮",
+        "对绿化我有两点建议",
+        "我提的意见第8点前台说转给经理了",
+        "这期电费多扣了十点五元",
+        "我家12号车位被人占了",
+        "坐3号线到小区很方便",
+        "热水器坏了三天了 等到现在也没人管",
+        "自来水有点发白 放一会儿就清了",
+    ],
+)
+def test_look_alikes_are_no_time(text: str) -> None:
+    assert at(text, NOW) is None
+
+
+# A past event read back from now: 还在, 报修的, 刚才 … (a request for a visit reads forward).
+@pytest.mark.parametrize(
+    ("text", "now", "start", "end"),
+    [
+        ("凌晨三点楼上还在吵", NOW, cst(2026, 11, 23, 3, 0), cst(2026, 11, 23, 4, 0)),
+        ("昨天夜里两点车库的报警器一直响", NOW, cst(2026, 11, 23, 2, 0), cst(2026, 11, 23, 3, 0)),
+        ("晚上十二点了还在装修", NOW, cst(2026, 11, 23, 0, 0), cst(2026, 11, 23, 1, 0)),
+        ("周一报修的，今天都周日了还没修", cst(2026, 11, 29, 19, 45), cst(2026, 11, 23, 0, 0),
+         cst(2026, 11, 24, 0, 0)),
+        ("早上六点多就开始装修了", cst(2026, 11, 23, 17, 40), cst(2026, 11, 23, 6, 0), cst(2026, 11, 23, 7, 0)),
+        ("20号报修的到现在没人来", NOW, cst(2026, 11, 20, 0, 0), cst(2026, 11, 21, 0, 0)),
+        ("早上七点半能来吗", NOW, cst(2026, 11, 24, 7, 30), cst(2026, 11, 24, 8, 30)),
+        ("周六上午能来修吗", NOW, cst(2026, 11, 28, 8, 0), cst(2026, 11, 28, 12, 0)),
+    ],
+)  # fmt: skip
+def test_past_events_read_back(text: str, now: datetime, start: datetime, end: datetime) -> None:
+    assert at(text, now) == (start, end)
+
+
+def test_a_complaint_reads_its_time_back() -> None:
+    from nlu import parse
+
+    evening = cst(2026, 11, 23, 17, 40)
+    result = parse("投诉！中午有保安在电梯里抽烟，烟味很大，太不像话了", now=evening)
+    assert result.type == "complaint"
+    assert (result.times[0].start, result.times[0].end) == (cst(2026, 11, 23, 11, 0), cst(2026, 11, 23, 14, 0))
+
+
+# Times counted from now: 半小时内, 1个小时后, 刚才, 3天前.
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("半小时内能来吗", cst(2026, 11, 23, 10, 0), cst(2026, 11, 23, 10, 30)),
+        ("2个小时内能修好吗", cst(2026, 11, 23, 10, 0), cst(2026, 11, 23, 12, 0)),
+        ("一个小时后能到吗", cst(2026, 11, 23, 11, 0), cst(2026, 11, 23, 12, 0)),
+        ("四十分钟后到家", cst(2026, 11, 23, 10, 40), cst(2026, 11, 23, 11, 40)),
+        ("现在能来人吗", cst(2026, 11, 23, 10, 0), cst(2026, 11, 23, 11, 0)),
+        ("刚才有人乱按门铃", cst(2026, 11, 23, 9, 0), cst(2026, 11, 23, 10, 0)),
+        ("半小时前电梯卡在了十楼", cst(2026, 11, 23, 9, 15), cst(2026, 11, 23, 9, 45)),
+        ("三天前报修的空调没人管", cst(2026, 11, 20, 0, 0), cst(2026, 11, 21, 0, 0)),
+    ],
+)  # fmt: skip
+def test_counted_from_now(text: str, start: datetime, end: datetime) -> None:
+    assert at(text, NOW) == (start, end)
+
+
+# Weeks, months and their ends.
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("月底前修好就行", NOW, cst(2026, 12, 1, 0, 0)),
+        ("这个月底之前来一趟", NOW, cst(2026, 12, 1, 0, 0)),
+        ("下个月初来换玻璃", cst(2026, 12, 1, 0, 0), cst(2026, 12, 6, 0, 0)),
+        ("上个月底交的物业费", cst(2026, 10, 27, 0, 0), cst(2026, 11, 1, 0, 0)),
+        ("年底前能修好吗", NOW, cst(2027, 1, 1, 0, 0)),
+        ("下周随便哪天都行", cst(2026, 11, 30, 0, 0), cst(2026, 12, 7, 0, 0)),
+        ("上周家里一直没热水", cst(2026, 11, 16, 0, 0), cst(2026, 11, 23, 0, 0)),
+        ("上个月物业费多收了", cst(2026, 10, 1, 0, 0), cst(2026, 11, 1, 0, 0)),
+    ],
+)  # fmt: skip
+def test_weeks_and_months(text: str, start: datetime, end: datetime) -> None:
+    assert at(text, NOW) == (start, end)
+
+
+# Two days joined by 到 or 或: one range over both, the period named once applying to both.
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("25号到27号之间哪天都行", cst(2026, 11, 25, 0, 0), cst(2026, 11, 28, 0, 0)),
+        ("周三或周四下午都可以", cst(2026, 11, 25, 13, 0), cst(2026, 11, 26, 18, 0)),
+        ("周一到周三晚上都行", cst(2026, 11, 23, 18, 0), cst(2026, 11, 25, 23, 0)),
+    ],
+)  # fmt: skip
+def test_spans_of_days(text: str, start: datetime, end: datetime) -> None:
+    assert at(text, NOW) == (start, end)
+
+
+# English, as residents mix it in.
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("tomorrow 3pm ok? 厨房灯不亮", cst(2026, 11, 24, 15, 0), cst(2026, 11, 24, 16, 0)),
+        ("can u come tonight after 8?", cst(2026, 11, 23, 20, 0), cst(2026, 11, 23, 23, 0)),
+        ("this Saturday morning can someone fix the lock", cst(2026, 11, 28, 8, 0), cst(2026, 11, 28, 12, 0)),
+        ("tomorrow afternoon please", cst(2026, 11, 24, 13, 0), cst(2026, 11, 24, 18, 0)),
+        ("come at 10:30am on Friday", cst(2026, 11, 27, 10, 30), cst(2026, 11, 27, 11, 30)),
+    ],
+)  # fmt: skip
+def test_english_times(text: str, start: datetime, end: datetime) -> None:
+    assert at(text, NOW) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "start", "end"),
+    [
+        ("过一个小时再来吧 我在外面", NOW, cst(2026, 11, 23, 11, 0), cst(2026, 11, 23, 12, 0)),
+        ("过两天再来修吧", NOW, cst(2026, 11, 25, 0, 0), cst(2026, 11, 26, 0, 0)),
+        ("都10点多了楼上还在砸墙", cst(2026, 11, 23, 22, 15), cst(2026, 11, 23, 22, 0), cst(2026, 11, 23, 23, 0)),
+        ("今天下午能来吗", cst(2026, 11, 23, 15, 0), cst(2026, 11, 23, 15, 0), cst(2026, 11, 23, 18, 0)),
+        ("8点前能来修一下吗", cst(2026, 11, 23, 6, 50), cst(2026, 11, 23, 6, 50), cst(2026, 11, 23, 8, 0)),
+    ],
+)  # fmt: skip
+def test_later_and_the_part_still_ahead(text: str, now: datetime, start: datetime, end: datetime) -> None:
+    assert at(text, now) == (start, end)
+
+
+def test_after_midnight_runs_a_few_hours() -> None:
+    # 晚上12点以后: from midnight, not back to the evening's start
+    assert at("保安晚上十二点以后就不在岗亭了", NOW) == (cst(2026, 11, 23, 0, 0), cst(2026, 11, 23, 3, 0))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("早上好几个人在台阶上滑倒了", "早上"), ("问问小区门口晚上好打车吗", "晚上"), ("最近晚上好像没人巡逻", "晚上")],
+)
+def test_hao_after_a_period_that_is_no_greeting(text: str, name: str) -> None:
+    assert [t.text for t in find_times(normalize(text).text, NOW)] == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("灯管老了 周末来换一下 15栋2单元1302", cst(2026, 11, 28, 0, 0)),  # voice input: clauses split by spaces
+        ("周末能来修一下吗 灯坏了", cst(2026, 11, 28, 0, 0)),  # the fault is done, the visit asked for ahead
+    ],
+)
+def test_direction_of_a_clause(text: str, start: datetime) -> None:
+    assert at(text, NOW)[0] == start  # type: ignore[index]

@@ -1,0 +1,121 @@
+"""Times counted from now (半小时内, 1个小时后, 刚才, 3天前) and whole weeks and months (下周, 上个月, 月底前)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Final
+
+from nlu.request import TimeRange
+from nlu.time_words import at, monday_of, month_start, reads_back
+
+SPAN_TRIGGER: Final = re.compile(
+    r"(?=[小钟分天过现马立会刚前上这本下月年])"  # the first characters, checked before the alternatives
+    r"(?:小时|钟头|分钟|天\s*[以之内后前]|过\s*\d|现在|马上|立[刻即]|会|刚[才刚]|前几天|[上这本下]个?(?:周|星期|礼拜|月)"
+    r"|月[初中底末]|年[底末])"
+)
+"""Every span this module reads holds one of these: `find_times` skips a text with none."""
+
+_FROM_NOW = re.compile(
+    r"(?=[\d半过现马立一待等刚前])"  # the first characters, checked before the alternatives
+    r"(?:(?P<n>\d{1,3}|半)\s*个?\s*(?P<unit>小时|钟头|分钟|天)\s*(?P<dir>以内|之内|内|以后|之后|后|以前|之前|前)"
+    r"|过\s*(?P<later_n>\d{1,3}|半)\s*个?\s*(?P<later_unit>小时|钟头|分钟|天)"  # 过1个小时再来, 过两天: later
+    # 现在能来吗, 马上派人, 一会儿过来: now asked for (到现在还没修, 放一会儿就清了 are no time to record)
+    r"|(?P<soon>现在|马上|立刻|立即|一会儿?|待会儿?|等会儿?)(?=\s*(?:就|再)?\s*(?:能|可以|过来|来|派|安排|上门|处理|到))"
+    r"|(?P<just>刚才|刚刚)"
+    r"|(?P<days>前几天))"
+)
+_WHOLE = re.compile(
+    r"(?=[上这本下月年])"  # the first characters, checked before the alternatives
+    r"(?:(?P<wk>上上|上|这|本|下下|下)个?(?:周|星期|礼拜)(?![1-7一二三四五六日天末])"
+    r"|(?P<mo>上|这|本|下)个?月(?P<part>初|中|底|末)?(?P<before>之前|以前|前)?(?!份?\d)"
+    r"|(?<![上这本下个\d])月(?P<bare_part>初|中|底|末)(?P<bare_before>之前|以前|前)?"
+    r"|年(?P<year_part>底|末)(?P<year_before>之前|以前|前)?)"
+)
+_WEEKS: Final[dict[str, int]] = {"上上": -2, "上": -1, "这": 0, "本": 0, "下": 1, "下下": 2}
+_MONTHS: Final[dict[str, int]] = {"上": -1, "这": 0, "本": 0, "下": 1}
+_SOON: Final[timedelta] = timedelta(hours=1)
+"""现在, 马上, 一会儿 asked for: within the hour. 刚才: the hour just gone."""
+_AGO_WIDTH: Final[timedelta] = timedelta(minutes=15)
+"""半小时前, 10分钟前: a quarter of an hour either side of the moment counted back."""
+_RECENT_DAYS: Final[int] = 5
+"""前几天: the last five days."""
+
+
+def span_times(text: str, now: datetime, looking_back: bool) -> list[tuple[int, int, TimeRange]]:
+    """(start, end, range) of every time counted from now or week or month named in a normalised text."""
+    found = []
+    for match in _FROM_NOW.finditer(text):
+        resolved = _from_now(match, now)
+        if resolved is not None:
+            found.append((match.start(), match.end(), TimeRange(*resolved, match.group())))
+    for match in _WHOLE.finditer(text):
+        back = reads_back(text, match.start(), match.end(), looking_back)
+        start, end = _whole(match, now, back)
+        found.append((match.start(), match.end(), TimeRange(start, end, match.group())))
+    return found
+
+
+def _from_now(match: re.Match[str], now: datetime) -> tuple[datetime, datetime] | None:
+    today = now.date()
+    if match.group("soon"):
+        return now, now + _SOON
+    if match.group("just"):
+        return now - _SOON, now
+    if match.group("days"):
+        return at(today - timedelta(days=_RECENT_DAYS), 0, 0, now), at(today, 0, 0, now)
+    count = match.group("n") or match.group("later_n")
+    amount = 0.5 if count == "半" else int(count)
+    unit, direction = match.group("unit") or match.group("later_unit"), match.group("dir") or "后"
+    if unit == "天":
+        day = today + timedelta(days=amount if direction.endswith("后") else -amount)
+        if direction.endswith("内"):
+            return now, now + timedelta(days=amount)
+        return at(day, 0, 0, now), at(day, 24, 0, now)
+    span = timedelta(minutes=amount) if unit == "分钟" else timedelta(hours=amount)
+    if direction.endswith("内"):
+        return now, now + span
+    if direction.endswith("后"):
+        return now + span, now + span + _SOON
+    moment = now - span
+    return moment - _AGO_WIDTH, moment + _AGO_WIDTH
+
+
+def _whole(match: re.Match[str], now: datetime, back: bool) -> tuple[datetime, datetime]:
+    today = now.date()
+    if match.group("wk"):
+        monday = monday_of(today) + timedelta(weeks=_WEEKS[match.group("wk")])
+        return at(monday, 0, 0, now), at(monday + timedelta(days=7), 0, 0, now)
+    if match.group("year_part"):
+        new_year = date(today.year + 1, 1, 1)
+        if match.group("year_before"):
+            return now, at(new_year, 0, 0, now)
+        return at(date(today.year, 12, 1), 0, 0, now), at(new_year, 0, 0, now)
+    part = match.group("part") or match.group("bare_part")
+    before = match.group("before") or match.group("bare_before")
+    if match.group("mo"):
+        first = month_start(today.year, today.month + _MONTHS[match.group("mo")])
+    else:  # 月底, 月初 of no month named: this month's, unless it is over (read ahead) or to come (read back)
+        first = month_start(today.year, today.month)
+        start, end = _part_of(first, part)
+        if not back and end <= today and not before:
+            first = month_start(today.year, today.month + 1)
+        elif back and start > today:
+            first = month_start(today.year, today.month - 1)
+    start, end = _part_of(first, part)
+    if before:  # 月底前: from now until the part ends (the month's end); 月初前 until it begins
+        limit = end if part in ("底", "末") else start
+        return (now, at(limit, 0, 0, now)) if at(limit, 0, 0, now) > now else (at(start, 0, 0, now), at(end, 0, 0, now))
+    return at(start, 0, 0, now), at(end, 0, 0, now)
+
+
+def _part_of(first: date, part: str | None) -> tuple[date, date]:
+    """[start, end) days of a month or of its beginning (days 1-5), middle (11-20) or end (the last five days)."""
+    following = month_start(first.year, first.month + 1)
+    if part == "初":
+        return first, first + timedelta(days=5)
+    if part == "中":
+        return first + timedelta(days=10), first + timedelta(days=20)
+    if part in ("底", "末"):
+        return following - timedelta(days=5), following
+    return first, following
