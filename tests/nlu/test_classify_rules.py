@@ -290,3 +290,53 @@ def test_a_person_shut_in_a_vehicle_stays_critical(text: str) -> None:
 )
 def test_fire_equipment_in_english_is_no_fire(text: str) -> None:
     assert parse(text).urgency != "critical"
+
+
+# Danger words that do not mean a danger here: a device named for one, locked out rather than in, anger told as
+# illness, another estate heard of, a thing (not a person) missing.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "小区的一键呼救器怎么申请",
+        "门禁坏了 被关在单元门外面了",
+        "停车费又涨了 气得我心脏病都要犯了",
+        "听说旁边小区有人从阳台掉下去了 我们的护栏能加高吗",
+        "the first aid kit in block 2 is missing",
+    ],
+)
+def test_danger_words_that_are_no_danger_here(text: str) -> None:
+    assert parse(text).urgency != "critical"
+
+
+# A danger told over in the same message is left to the model: the smell explained by cooking, a doctor who says it
+# is fine, the power cut off where water met electricity, nobody in the lift after all.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "刚才说的煤气味是楼下在炖肉 不好意思",
+        "孩子吃了一包干燥剂 医生说没事 多喝水就行",
+        "热水器漏水 滴到插座旁边了 我已经把插头拔了",
+        "电梯报警响了 保安去看了里面没人",
+    ],
+)
+def test_a_danger_told_over_is_resolved(text: str) -> None:
+    assert _live_terms(analyse(text)).get("resolved"), text
+
+
+def test_a_burning_smell_with_the_breaker_off_stays_a_danger() -> None:
+    assert not _live_terms(analyse("配电箱里一股烧糊味 我把总闸拉了")).get("resolved")
+
+
+# Dangers the lexicon read too narrowly: a detergent pod bitten open, smoke puffed out (冒了一股烟), water through a
+# light fitting in English, a person gone missing in English.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "宝宝咬破了一颗洗衣凝珠 吐了",
+        "开关里嘭一声冒了一股黑烟",
+        "water is pouring through the ceiling light in the kids' room",
+        "my daughter is missing, she was at the playground 20 minutes ago",
+    ],
+)
+def test_dangers_read_more_widely(text: str) -> None:
+    assert parse(text).urgency == "critical"
