@@ -35,8 +35,10 @@ def _places() -> tuple[re.Pattern[str], dict[str, str]]:
 def _targets() -> re.Pattern[str]:
     staff = lexicon().raw["targets"]["staff"]
     words = alternation(staff).pattern
-    name = rf"(?:[老小][{SURNAMES}]|[{SURNAMES}](?:师傅|经理|主管|工))"
-    return re.compile(rf"(?:{name}的?)?(?:{words})(?:{name})?|{name}")
+    # a name: 老王, 王师傅, or after a title 张姐, 刘某某, 林小姐 (not 工 of 工牌 or 工作: 戴工牌 is no 戴工)
+    name = rf"(?:[老小][{SURNAMES}]|[{SURNAMES}](?:师傅|经理|主管|工(?![牌作资厂地程具人])))"
+    after = rf"(?:{name}|[{SURNAMES}](?:姐|哥|女士|先生|小姐|某某|某))"
+    return re.compile(rf"(?:{name}的?)?(?:{words})(?:{after})?|{name}")
 
 
 @cache
@@ -65,12 +67,32 @@ def find_complaint_target(text: str) -> str | None:
     """Whom a complaint is about: the first staff term with its name if any (维修工小张, 保安, 前台), else the first
     word for the company or a neighbour (物业公司, 楼上)."""
     match = _targets().search(text) or _other_targets().search(text)
-    return match.group() if match else None
+    if match is None:
+        return None
+    target = match.group()
+    return target[2:] if target.startswith("你们") else target  # 你们物业: the company, as 物业
+
+
+_DEMAND_REFUSED = re.compile(
+    r"(?:不要|不用|不需要|不求|不必|用不着|没要求|不是要求|don't need|don't want)[^,，。!！?？]{0,4}$"
+)
+_DEMAND_WAIVED = re.compile(r"[^,，。!！?？]{0,3}(?:就不必了|就不用了|也不用|不必了|不用了|就算了|我不管|不需要)")
+"""A demand the resident says they do not make, before it (我不要你们道歉, 我不是要求减免) or after it (道歉就不必了,
+退费就算了, 开除谁我不管)."""
 
 
 def find_demands(text: str) -> list[str]:
-    """What the resident wants done about a complaint: 道歉, 赔偿, 退费, 整改, ..."""
-    return [label for label, pattern in _demands() if pattern.search(text)]
+    """What the resident wants done about a complaint: 道歉, 赔偿, 退费, 整改, ... (not one they say they do not
+    want: 我不要你们道歉)."""
+    found = []
+    for label, pattern in _demands():
+        if any(
+            not _DEMAND_REFUSED.search(text, max(0, m.start() - 10), m.start())
+            and not _DEMAND_WAIVED.match(text, m.end())
+            for m in pattern.finditer(text)
+        ):
+            found.append(label)
+    return found
 
 
 def find_places(text: str) -> list[Place]:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from nlu import parse
-from nlu.entities import find_complaint_target
+from nlu.entities import find_complaint_target, find_demands
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone(timedelta(hours=8)))
 
@@ -184,3 +184,57 @@ def test_estate_places(text: str, place: str, kind: str) -> None:
 )
 def test_complaint_targets(text: str, target: str) -> None:
     assert find_complaint_target(parse(text).normalized) == target
+
+
+# Staff named with a compound title and a name after it, and words that only look like a surname and a title.
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("保安队长老王把我的车锁了，必须道歉", "保安队长老王"),
+        ("客服主管张姐处理投诉一直和稀泥", "客服主管张姐"),
+        ("项目经理刘某某态度恶劣，我要投诉", "项目经理刘某某"),
+        ("值班的保安根本不巡逻，车被偷了", "值班的保安"),
+        ("园林师傅把我家门口的桂花树剪秃了", "园林师傅"),
+        ("你们的员工不戴工牌，分不清谁是谁", None),
+        ("你们物业到底是干什么吃的 电梯坏了没人修", "物业"),
+        ("对门邻居天天在楼道里抽烟，投诉", "对门邻居"),
+        ("投诉物业管理处，门禁坏了一个月", "物业管理处"),
+        ("The security guard was rude to me, I want to complain", "security guard"),
+    ],
+)
+def test_complaint_targets_named_in_full(text: str, target: str | None) -> None:
+    assert find_complaint_target(parse(text).normalized) == target
+
+
+@pytest.mark.parametrize(
+    ("text", "demands"),
+    [
+        ("保洁把我的鞋扔了，你们得赔", ["赔偿"]),
+        ("请贵处于七日内整改并书面答复", ["整改", "给说法"]),
+        ("这种乱收费必须给全体业主一个交代", ["给说法"]),
+        ("多收的停车费，把多收的钱退给我", ["退费"]),
+        ("恳请贵司对其进行严肃处理", ["处分"]),
+        ("Please explain and refund the extra charge", ["退费", "给说法"]),
+        ("he never apologized, I want an apology", ["道歉"]),
+        ("割草机太吵了，能不能换个时间", []),
+        ("我不要你们道歉，我只要修好", []),
+    ],
+)
+def test_demands_worded_every_way(text: str, demands: list[str]) -> None:
+    assert sorted(find_demands(parse(text).normalized)) == sorted(demands)
+
+
+@pytest.mark.parametrize(
+    ("text", "demands"),
+    [
+        ("医药费你们要负责", ["赔偿"]),
+        ("这种师傅别再派来了", ["处分"]),
+        ("麻烦尽快维修", ["整改"]),
+        ("请给我回电话", ["给说法"]),
+        ("道歉就不必了，赔偿也不用，把电梯修好就行", []),
+        ("退费就算了，我就想知道为什么没人管", []),
+        ("我不是要求减免物业费，我要你们解释清楚", ["给说法"]),
+    ],
+)
+def test_demands_asked_and_waived(text: str, demands: list[str]) -> None:
+    assert sorted(find_demands(parse(text).normalized)) == sorted(demands)
