@@ -40,10 +40,15 @@ class Turn:
         return self.incoming.text.strip()
 
     @property
+    def local_now(self) -> datetime:
+        """`now` in the community's time zone: what 明天 and 下午3点 are counted from."""
+        return self.now.astimezone(self.policy.timezone)
+
+    @property
     def parsed(self) -> ParsedRequest:
         """The NLU reading of `text` (parsed once per turn)."""
         if self._parsed is None:
-            self._parsed = parse(self.text, now=self.now)
+            self._parsed = parse(self.text, now=self.local_now)
         return self._parsed
 
     def w(self, key: str, **values: object) -> str:

@@ -190,7 +190,7 @@ async def _danger_answer(turn: Turn, voice_id: int | None = None) -> None:
         text += turn.w("danger_check.confirmed_note")
     kind = Kind.VOICE if held_voice is not None else Kind.TEXT
     turn.incoming = replace(turn.incoming, text=text, payload=None, kind=kind)
-    turn._parsed = parse(text, now=turn.now)
+    turn._parsed = parse(text, now=turn.local_now)
     if answer is danger_check.Answer.DANGER:
         await emergency.start(turn)
         for recording in (held_voice, voice_id):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.business.notices import notify_new_ticket
 from dialogs.wording import Wording
-from nlu import ParsedRequest
+from nlu import ParsedRequest, parse
+from nlu.request import TimeRange
 from storage.attachments.service import attach_to_ticket
 from storage.communities.service import policy_for
 from storage.policy.schema import Policy
@@ -90,6 +91,8 @@ async def submit_request(
     Raises the storage errors of `create_ticket` (InvalidInput, NotFound) unchanged.
     """
     bound = await rooms_of(session, resident_id)
+    if form.when:  # a complaint's time as the resident said it, with the dates it means (Rasa's form fills words)
+        form = replace(form, when=dated_when(form.when, now, (await policy_for(session, community_id)).timezone))
     ticket = await create_ticket(
         session,
         community_id=community_id,
@@ -199,3 +202,29 @@ def clock_time(policy: Policy, when: datetime | None, now: datetime) -> str:
     if local.date() == today + timedelta(days=1):
         return "明天" + local.strftime("%H:%M")
     return f"{local.month}月{local.day}日{local:%H:%M}"
+
+
+def when_span(time: TimeRange) -> str:
+    """The dates and hours a time means, for a record read days later: 11-22 15:00-16:00, 11-16至11-22. The range is
+    in the time zone it was resolved in (the community's)."""
+    start, end = time.start, time.end
+    last = end - timedelta(minutes=1)
+    if start.hour == start.minute == end.hour == end.minute == 0 and end - start >= timedelta(days=1):
+        return f"{start:%m-%d}" if last.date() == start.date() else f"{start:%m-%d}至{last:%m-%d}"
+    if last.date() == start.date():
+        return f"{start:%m-%d %H:%M}-{end:%H:%M}"
+    return f"{start:%m-%d %H:%M}至{end:%m-%d %H:%M}"
+
+
+def when_label(words: str, time: TimeRange) -> str:
+    """The resident's words for a time with what they mean: 昨天下午3点（11-22 15:00-16:00）."""
+    return f"{words}（{when_span(time)}）"
+
+
+def dated_when(words: str | None, now: datetime, zone: tzinfo) -> str | None:
+    """A time the resident gave in words (昨晚十点多), with the dates and hours it means counted from `now` in the
+    community's time zone; words already dated, or naming no time (记不清了), are kept as they are."""
+    if not words or "（" in words:
+        return words
+    times = parse(words, now=now.astimezone(zone)).times
+    return when_label(words, times[0]) if times else words

@@ -204,7 +204,7 @@ async def submit(turn: Turn) -> None:
 
 def _describe(turn: Turn, slots: dict, problem: str) -> None:
     """One of several problems becomes this request: its own words and labels."""
-    labels = request_labels(parse(problem, now=turn.now))
+    labels = request_labels(parse(problem, now=turn.local_now))
     slots.update(description=problem, kind=labels.kind, category=labels.category, urgency=labels.urgency)
 
 

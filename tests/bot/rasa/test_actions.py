@@ -194,7 +194,7 @@ async def test_submit_complaint_goes_to_the_tier_owner(client: TestClient, db: D
         "门口保安",
         "道歉",
     )
-    assert "时间：昨天晚上" in ticket.description and "地点：小区东门" in ticket.description
+    assert "时间：昨天晚上（11-21 18:00-23:00）" in ticket.description and "地点：小区东门" in ticket.description
     [text] = texts(result)
     assert text.startswith("您的投诉已受理") and ticket.number in text
     assert slot_sets(result)["ticket_number"] == ticket.number
