@@ -26,6 +26,9 @@ class TimeRange:
     start: datetime
     end: datetime
     text: str
+    asked: bool = False
+    """A time the resident asks for or about ahead of now (明天下午能来吗, 半小时内能到吗: a visit, a service), not
+    one they tell of (昨晚开始漏水, 还在吵)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +74,10 @@ class ParsedRequest:
         """A JSON-ready dict: the contract keys first, then the details."""
         data = asdict(self)
         data["cues"] = [str(c) for c in self.cues]
-        data["times"] = [{"start": t.start.isoformat(), "end": t.end.isoformat(), "text": t.text} for t in self.times]
+        data["times"] = [
+            {"start": t.start.isoformat(), "end": t.end.isoformat(), "text": t.text, "asked": t.asked}
+            for t in self.times
+        ]
         data["places"] = [{"kind": p.kind, "name": p.name} for p in self.places]
         return data
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Final
 
 from nlu.request import TimeRange
-from nlu.time_words import AFTER_HOURS, DAY_START, at, monday_of, reads_back, weekday_near
+from nlu.time_words import AFTER_HOURS, DAY_START, asks, at, monday_of, reads_back, weekday_near
 
 ENGLISH_TRIGGER: Final = re.compile(
     r"(?i)\b(?:today|tonight|tomorrow|tmrw?|yesterday|last night|morning|afternoon|evening|"
@@ -85,7 +85,8 @@ def english_times(text: str, now: datetime, looking_back: bool) -> list[tuple[in
             start, end = start - timedelta(days=1), end - timedelta(days=1)
         elif not back and end <= now:
             start, end = start + timedelta(days=1), end + timedelta(days=1)
-    return [(first, last, TimeRange(start, end, text[first:last]))]
+    asked = end > now and asks(text, first, last)
+    return [(first, last, TimeRange(start, end, text[first:last], asked))]
 
 
 def _is_clock(match: re.Match[str], day: re.Match[str] | None, period: re.Match[str] | None) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Final
 
@@ -23,6 +24,7 @@ from nlu.time_words import (
     PM_PERIODS,
     RELATIVE_DAYS,
     WEEKDAYS,
+    asks,
     at,
     monday_of,
     month_start,
@@ -313,6 +315,8 @@ def find_times(text: str, now: datetime | None = None, *, looking_back: bool = F
             match_start = first_match.start()
         else:
             match_start = match.start()
+        if resolved.end > now and asks(text, match_start, match.end()):
+            resolved = replace(resolved, asked=True)
         found.append((match_start, match.end(), resolved))
         previous = (match, resolved) if _has_day(match) and not match.group("h1") else None
     if (spans or english) and now is None:

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Final
 
 from nlu.request import TimeRange
-from nlu.time_words import at, monday_of, month_start, reads_back
+from nlu.time_words import asks, at, monday_of, month_start, reads_back
 
 SPAN_TRIGGER: Final = re.compile(
     r"(?=[小钟分天过现马立会刚前上这本下月年])"  # the first characters, checked before the alternatives
@@ -48,11 +48,13 @@ def span_times(text: str, now: datetime, looking_back: bool) -> list[tuple[int, 
     for match in _FROM_NOW.finditer(text):
         resolved = _from_now(match, now)
         if resolved is not None:
-            found.append((match.start(), match.end(), TimeRange(*resolved, match.group())))
+            asked = resolved[1] > now and asks(text, match.start(), match.end())
+            found.append((match.start(), match.end(), TimeRange(*resolved, match.group(), asked)))
     for match in _WHOLE.finditer(text):
         back = reads_back(text, match.start(), match.end(), looking_back)
         start, end = _whole(match, now, back)
-        found.append((match.start(), match.end(), TimeRange(start, end, match.group())))
+        asked = end > now and asks(text, match.start(), match.end())
+        found.append((match.start(), match.end(), TimeRange(start, end, match.group(), asked)))
     return found
 
 

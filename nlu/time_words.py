@@ -40,8 +40,9 @@ _PAST = re.compile(
     r"还在|一直|就开始|开始了|已经|刚才|刚刚|报修的|报修过|报的|发生|的时候|那时|那天|那次|过了|没人|还没|到现在|至今|"
     r"了(?=$|[,，。!！?？\s])|\b(?:was|were|did|happened|last)\b"
 )
-_CLAUSE_BREAK = re.compile(r"[,，。!！?？;；\s]")
-"""Clauses end at punctuation, and at a space: voice input separates its clauses with spaces."""
+_CLAUSE_BREAK = re.compile(r"[,，。!！?？;；\n]|(?<=[\u4e00-\u9fff])\s|\s(?=[\u4e00-\u9fff])")
+"""Clauses end at punctuation, and at a space beside Chinese: voice input separates its clauses with spaces (English
+words are separated by them too, within a clause)."""
 
 
 def _clause(text: str, start: int, end: int) -> str:
@@ -49,6 +50,11 @@ def _clause(text: str, start: int, end: int) -> str:
     left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
     right_break = _CLAUSE_BREAK.search(text, end)
     return text[left : right_break.start() if right_break else len(text)]
+
+
+def asks(text: str, start: int, end: int) -> bool:
+    """Whether the clause around text[start:end] asks for something (能来吗, 安排, 请): the time is asked for."""
+    return bool(_FUTURE.search(_clause(text, start, end)))
 
 
 def reads_back(text: str, start: int, end: int, looking_back: bool) -> bool:

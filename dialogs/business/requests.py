@@ -39,16 +39,20 @@ class RequestForm:
     when: str | None = None
     where: str | None = None
     demand: str | None = None
+    visit: str | None = None  # when the resident asks staff to come (明天下午（11-23 13:00-18:00）)
     photo_ids: list[int] = field(default_factory=list)
     voice_ids: list[int] = field(default_factory=list)  # voice notes the request was told in
 
     def full_description(self) -> str:
-        """The description staff read; a complaint's time and place are added to what happened."""
+        """The description staff read; a complaint's time and place, or the visit time asked for, are added to what
+        happened."""
         parts = [self.description.strip()]
         if self.when:
             parts.append(f"时间：{self.when}")
         if self.where:
             parts.append(f"地点：{self.where}")
+        if self.visit:
+            parts.append(f"期望上门：{self.visit}")
         return "；".join(p for p in parts if p)
 
 
@@ -93,6 +97,10 @@ async def submit_request(
     bound = await rooms_of(session, resident_id)
     if form.when:  # a complaint's time as the resident said it, with the dates it means (Rasa's form fills words)
         form = replace(form, when=dated_when(form.when, now, (await policy_for(session, community_id)).timezone))
+    elif form.visit is None and form.kind != TicketType.COMPLAINT:  # the visit time asked for in the description
+        form = replace(
+            form, visit=visit_time(form.description, now, (await policy_for(session, community_id)).timezone)
+        )
     ticket = await create_ticket(
         session,
         community_id=community_id,
@@ -228,3 +236,12 @@ def dated_when(words: str | None, now: datetime, zone: tzinfo) -> str | None:
         return words
     times = parse(words, now=now.astimezone(zone)).times
     return when_label(words, times[0]) if times else words
+
+
+def visit_time(description: str, now: datetime, zone: tzinfo) -> str | None:
+    """When the resident asks staff to come (明天下午能来修吗), with the dates it means counted from `now` in the
+    community's time zone; None when they ask for no time (then as soon as the commitment says)."""
+    for time in parse(description, now=now.astimezone(zone)).times:
+        if time.asked:
+            return when_label(time.text, time)
+    return None

@@ -15,6 +15,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from dialogs.business import RequestForm, commitment, request_labels
+from dialogs.business.requests import visit_time
 from dialogs.context import Turn
 from dialogs.flows import _contact
 from nlu import parse, split_problems
@@ -170,8 +171,10 @@ async def add_photo(turn: Turn, attachment_id: int) -> None:
 
 def summary_text(turn: Turn, slots: dict) -> str:
     """The read-back of the request."""
+    visit = visit_time(slots["description"], turn.now, turn.policy.timezone) if slots["description"] else None
     return turn.w(
         "intake.summary_body",
+        visit=visit or turn.w("intake.visit_soon"),
         kind=turn.w(f"labels.type.{slots['kind']}"),
         urgency=turn.w(f"labels.urgency.{slots['urgency']}"),
         description=slots["description"],

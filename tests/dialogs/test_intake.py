@@ -130,3 +130,24 @@ async def test_several_problems_can_stay_one_ticket(chat: Chat) -> None:
     await chat.press("确认提交")
     [ticket] = await tickets(chat)
     assert "阳台门" in ticket.description
+
+
+async def test_a_visit_time_asked_for_is_read_back_and_on_the_ticket(chat: Chat) -> None:
+    # 2026-11-22 09:00 Shanghai: 明天下午 is 11-23 13:00-18:00
+    await chat.send("厨房水龙头一直滴水，明天下午能来修吗，3栋2单元502，电话13812345678")
+    await chat.press("跳过")  # photos
+    assert "期望时间：明天下午（11-23 13:00-18:00）" in chat.text
+    await chat.press("确认提交")
+    [ticket] = await tickets(chat)
+    assert "期望上门：明天下午（11-23 13:00-18:00）" in ticket.description
+    cards = await chat.outbox("ticket_card")
+    assert "11-23 13:00-18:00" in cards[0].payload["text"]
+
+
+async def test_a_time_told_of_is_no_visit_time(chat: Chat) -> None:
+    await chat.send("卫生间从昨天晚上开始一直漏水，3栋2单元502，电话13812345678")
+    await chat.press("跳过")
+    assert "期望时间：尽快安排" in chat.text
+    await chat.press("确认提交")
+    [ticket] = await tickets(chat)
+    assert "期望上门" not in ticket.description

@@ -285,3 +285,20 @@ def test_hao_after_a_period_that_is_no_greeting(text: str, name: str) -> None:
 )
 def test_direction_of_a_clause(text: str, start: datetime) -> None:
     assert at(text, NOW)[0] == start  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("明天下午能来修吗", True),
+        ("周六上午安排师傅过来", True),
+        ("tomorrow 3pm please come", True),
+        ("半小时内能到吗", True),
+        ("昨天晚上开始一直漏水", False),
+        ("凌晨三点楼上还在吵", False),
+        ("下周电梯要停几天吗", True),
+        ("刚才有人按门铃", False),
+    ],
+)
+def test_a_time_asked_for_is_marked(text: str, asked: bool) -> None:
+    assert find_times(normalize(text).text, NOW)[0].asked is asked
