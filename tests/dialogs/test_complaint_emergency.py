@@ -9,6 +9,21 @@ from storage.tickets.models import Ticket, TicketEvent
 from tests.dialogs.conftest import Chat
 
 
+async def answer_until_read_back(chat: Chat) -> None:
+    """Answer the complaint's questions (a place, the room, the phone; skip the rest) until the read-back."""
+    for _ in range(6):
+        if "确认提交" in chat.labels:
+            return
+        if "什么地方" in chat.text:
+            await chat.send("我家卧室")
+        elif "房号" in chat.text:
+            await chat.send("3-2-502")
+        elif "手机" in chat.text:
+            await chat.send("13812345678")
+        else:
+            await chat.press("跳过")
+
+
 async def only_ticket(chat: Chat) -> Ticket:
     async with chat.db.sessions() as session:
         [ticket] = list(await session.scalars(select(Ticket)))
@@ -94,17 +109,7 @@ async def test_the_complaint_records_when_it_happened_as_a_date_in_the_estates_t
     # 01:00 on 11-23 in Beijing is still 11-22 in UTC: 昨天下午3点 is 11-22 15:00 local, not 11-21
     chat.clock.advance(minutes=16 * 60)
     await chat.send("投诉楼上，昨天下午三点还在电钻打墙，吵得孩子没法午睡")
-    for _ in range(6):
-        if "确认提交" in chat.labels:
-            break
-        if "什么地方" in chat.text:
-            await chat.send("我家卧室")
-        elif "房号" in chat.text:
-            await chat.send("3-2-502")
-        elif "手机" in chat.text:
-            await chat.send("13812345678")
-        else:
-            await chat.press("跳过")
+    await answer_until_read_back(chat)
     assert "发生时间：昨天下午3点（11-22 15:00-16:00）" in chat.text
     await chat.press("确认提交")
     assert "11-22 15:00-16:00" in (await only_ticket(chat)).description
@@ -115,13 +120,5 @@ async def test_the_time_asked_for_is_kept_in_the_residents_words_with_its_date(c
     await chat.send("保安根本不巡逻，单元门一直开着")
     assert "什么时候" in chat.text
     await chat.send("昨晚十点多")
-    for _ in range(5):
-        if "确认提交" in chat.labels:
-            break
-        if "房号" in chat.text:
-            await chat.send("3-2-502")
-        elif "手机" in chat.text:
-            await chat.send("13812345678")
-        else:
-            await chat.press("跳过")
+    await answer_until_read_back(chat)
     assert "发生时间：昨晚十点多（11-21 22:00-23:00）" in chat.text
