@@ -269,7 +269,7 @@ def _is_time(match: re.Match[str], text: str) -> bool:
     after = text[match.end() : match.end() + 4]
     if after.startswith("方向") or _AMOUNT_AFTER.match(after):
         return False
-    day_named = any(match.group(g) for g in ("rel", "wd", "dom", "weekend", "dom2"))
+    day_named = _has_day(match)
     clock = match.group("h1") or match.group("ap") or match.group("two")
     if not clock:
         return day_named or not _GREETING_AFTER.match(text, match.end())
