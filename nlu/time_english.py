@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Final
 
 from nlu.request import TimeRange
-from nlu.time_words import AFTER_HOURS, DAY_START, asks, at, monday_of, reads_back, weekday_near
+from nlu.time_words import AFTER_HOURS, DAY_START, Reading, at, monday_of, weekday_near
 
 ENGLISH_TRIGGER: Final = re.compile(
     r"(?i)\b(?:today|tonight|tomorrow|tmrw?|yesterday|last night|morning|afternoon|evening|"
@@ -53,7 +53,7 @@ def english_times(text: str, now: datetime, looking_back: bool) -> list[tuple[in
         return []
     parts = [m for m in (day_match, period_match, clock_match) if m is not None]
     first, last = min(m.start() for m in parts), max(m.end() for m in parts)
-    back = reads_back(text, first, last, looking_back)
+    reading = Reading(text, first, last, looking_back)
     period = period_match.group("period").lower() if period_match else None
     today = now.date()
     day, explicit = today, False
@@ -74,18 +74,18 @@ def english_times(text: str, now: datetime, looking_back: bool) -> list[tuple[in
             elif which == "last":
                 day = monday_of(today) + timedelta(days=-7 + weekday)
             else:
-                day = weekday_near(today, weekday, back)
+                day = weekday_near(today, weekday, reading.back())
     if clock_match is None:
         first_hour, last_hour = _PERIODS[period] if period else (0, 24)
         start, end = at(day, first_hour, 0, now), at(day, last_hour, 0, now)
     else:
         start, end = _clock_range(clock_match, day, period, now)
     if not explicit:
-        if back and start > now:
+        if start > now and reading.back():
             start, end = start - timedelta(days=1), end - timedelta(days=1)
-        elif not back and end <= now:
+        elif end <= now and not reading.back():
             start, end = start + timedelta(days=1), end + timedelta(days=1)
-    asked = end > now and asks(text, first, last)
+    asked = end > now and reading.asks()
     return [(first, last, TimeRange(start, end, text[first:last], asked))]
 
 

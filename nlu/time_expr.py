@@ -2,7 +2,7 @@
 
 This module reads days and clock times; `time_spans` reads times counted from now (半小时内, 刚才) and whole weeks
 and months (下周, 月底前); `time_english` reads English (tomorrow 3pm). A request for a visit reads ahead of now, an
-event told of reads back (see `time_words.reads_back`).
+event told of reads back (see `time_words.Reading`).
 """
 
 from __future__ import annotations
@@ -24,11 +24,10 @@ from nlu.time_words import (
     PM_PERIODS,
     RELATIVE_DAYS,
     WEEKDAYS,
-    asks,
+    Reading,
     at,
     monday_of,
     month_start,
-    reads_back,
     weekday_near,
 )
 
@@ -304,8 +303,8 @@ def find_times(text: str, now: datetime | None = None, *, looking_back: bool = F
             continue
         if now is None:
             now = datetime.now().astimezone()
-        back = _direction(text, match.start(), match.end(), looking_back)
-        resolved = _resolve(match, now, back)
+        reading = Reading(text, match.start(), match.end(), looking_back)
+        resolved = _resolve(match, now, reading.back)
         if resolved is None:
             continue
         if previous is not None and _joins(text, previous[0], match):
@@ -313,9 +312,10 @@ def find_times(text: str, now: datetime | None = None, *, looking_back: bool = F
             first_match, first = previous
             resolved = _span(text, first_match, first, match, resolved, now)
             match_start = first_match.start()
+            reading = Reading(text, match_start, match.end(), looking_back)  # the clause of the whole span
         else:
             match_start = match.start()
-        if resolved.end > now and asks(text, match_start, match.end()):
+        if resolved.end > now and reading.asks():
             resolved = replace(resolved, asked=True)
         found.append((match_start, match.end(), resolved))
         previous = (match, resolved) if _has_day(match) and not match.group("h1") else None
@@ -331,18 +331,6 @@ def find_times(text: str, now: datetime | None = None, *, looking_back: bool = F
             found = [item for item in found if item not in overlapping]
             found.append((start, end, resolved))
     return [resolved for _, _, resolved in sorted(found, key=lambda item: item[0])]
-
-
-def _direction(text: str, start: int, end: int, looking_back: bool) -> Callable[[], bool]:
-    """`reads_back` for one match, worked out the first time it is asked (most matches never ask)."""
-    known: list[bool] = []
-
-    def back() -> bool:
-        if not known:
-            known.append(reads_back(text, start, end, looking_back))
-        return known[0]
-
-    return back
 
 
 def _joins(text: str, first: re.Match[str], second: re.Match[str]) -> bool:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Final
 
 from nlu.request import TimeRange
-from nlu.time_words import asks, at, monday_of, month_start, reads_back
+from nlu.time_words import Reading, at, monday_of, month_start
 
 SPAN_TRIGGER: Final = re.compile(
     r"(?=[小钟分天过现马立会刚前上这本下月年])"  # the first characters, checked before the alternatives
@@ -45,20 +46,16 @@ _RECENT_DAYS: Final[int] = 5
 def span_times(text: str, now: datetime, looking_back: bool) -> list[tuple[int, int, TimeRange]]:
     """(start, end, range) of every time counted from now or week or month named in a normalised text."""
     found = []
-    for match in _FROM_NOW.finditer(text):
-        resolved = _from_now(match, now)
-        if resolved is not None:
-            asked = resolved[1] > now and asks(text, match.start(), match.end())
-            found.append((match.start(), match.end(), TimeRange(*resolved, match.group(), asked)))
-    for match in _WHOLE.finditer(text):
-        back = reads_back(text, match.start(), match.end(), looking_back)
-        start, end = _whole(match, now, back)
-        asked = end > now and asks(text, match.start(), match.end())
-        found.append((match.start(), match.end(), TimeRange(start, end, match.group(), asked)))
+    for pattern in (_FROM_NOW, _WHOLE):
+        for match in pattern.finditer(text):
+            reading = Reading(text, match.start(), match.end(), looking_back)
+            start, end = _from_now(match, now) if pattern is _FROM_NOW else _whole(match, now, reading.back)
+            asked = end > now and reading.asks()
+            found.append((match.start(), match.end(), TimeRange(start, end, match.group(), asked)))
     return found
 
 
-def _from_now(match: re.Match[str], now: datetime) -> tuple[datetime, datetime] | None:
+def _from_now(match: re.Match[str], now: datetime) -> tuple[datetime, datetime]:
     today = now.date()
     if match.group("soon"):
         return now, now + _SOON
@@ -70,9 +67,9 @@ def _from_now(match: re.Match[str], now: datetime) -> tuple[datetime, datetime] 
     amount = 0.5 if count == "半" else int(count)
     unit, direction = match.group("unit") or match.group("later_unit"), match.group("dir") or "后"
     if unit == "天":
-        day = today + timedelta(days=amount if direction.endswith("后") else -amount)
         if direction.endswith("内"):
             return now, now + timedelta(days=amount)
+        day = today + timedelta(days=amount if direction.endswith("后") else -amount)
         return at(day, 0, 0, now), at(day, 24, 0, now)
     span = timedelta(minutes=amount) if unit == "分钟" else timedelta(hours=amount)
     if direction.endswith("内"):
@@ -83,7 +80,7 @@ def _from_now(match: re.Match[str], now: datetime) -> tuple[datetime, datetime] 
     return moment - _AGO_WIDTH, moment + _AGO_WIDTH
 
 
-def _whole(match: re.Match[str], now: datetime, back: bool) -> tuple[datetime, datetime]:
+def _whole(match: re.Match[str], now: datetime, back: Callable[[], bool]) -> tuple[datetime, datetime]:
     today = now.date()
     if match.group("wk"):
         monday = monday_of(today) + timedelta(weeks=_WEEKS[match.group("wk")])
@@ -100,9 +97,9 @@ def _whole(match: re.Match[str], now: datetime, back: bool) -> tuple[datetime, d
     else:  # 月底, 月初 of no month named: this month's, unless it is over (read ahead) or to come (read back)
         first = month_start(today.year, today.month)
         start, end = _part_of(first, part)
-        if not back and end <= today and not before:
+        if end <= today and not before and not back():
             first = month_start(today.year, today.month + 1)
-        elif back and start > today:
+        elif start > today and back():
             first = month_start(today.year, today.month - 1)
     start, end = _part_of(first, part)
     if before:  # 月底前: from now until the part ends (the month's end); 月初前 until it begins

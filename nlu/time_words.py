@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from typing import Final
 
 WEEKDAYS: Final[dict[str, int]] = {
@@ -45,25 +46,38 @@ _CLAUSE_BREAK = re.compile(r"[,，。!！?？;；\n]|(?<=[\u4e00-\u9fff])\s|\s(?
 words are separated by them too, within a clause)."""
 
 
-def _clause(text: str, start: int, end: int) -> str:
-    """The clause around text[start:end]: from the break before it to the break after it."""
-    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
-    right_break = _CLAUSE_BREAK.search(text, end)
-    return text[left : right_break.start() if right_break else len(text)]
+class Reading:
+    """How the clause around one time (text[start:end]) reads: whether it asks for something (能来吗, 安排, 请), and
+    whether the time reads back from now: its clause tells of something done or going on, or the whole message does
+    (`looking_back`: a complaint), and the clause asks for nothing to be done. The clause is found once, when first
+    needed (most times never ask)."""
 
+    def __init__(self, text: str, start: int, end: int, looking_back: bool = False) -> None:
+        self._text, self._start, self._end, self._looking_back = text, start, end, looking_back
 
-def asks(text: str, start: int, end: int) -> bool:
-    """Whether the clause around text[start:end] asks for something (能来吗, 安排, 请): the time is asked for."""
-    return bool(_FUTURE.search(_clause(text, start, end)))
+    @cached_property
+    def _clause(self) -> str:
+        """From the break before the time to the break after it."""
+        text = self._text
+        left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, self._start)), default=0)
+        right_break = _CLAUSE_BREAK.search(text, self._end)
+        return text[left : right_break.start() if right_break else len(text)]
 
+    @cached_property
+    def _asks(self) -> bool:
+        return _FUTURE.search(self._clause) is not None
 
-def reads_back(text: str, start: int, end: int, looking_back: bool) -> bool:
-    """Whether the time at text[start:end] is read back from now: its clause tells of something done or going on, or
-    the whole message does (`looking_back`: a complaint), and the clause asks for nothing to be done."""
-    clause = _clause(text, start, end)
-    if _FUTURE.search(clause):
-        return False
-    return looking_back or bool(_PAST.search(clause))
+    def asks(self) -> bool:
+        """Whether the clause asks for something: the time is asked for."""
+        return self._asks
+
+    @cached_property
+    def _back(self) -> bool:
+        return not self._asks and (self._looking_back or _PAST.search(self._clause) is not None)
+
+    def back(self) -> bool:
+        """Whether the time reads back from now."""
+        return self._back
 
 
 def at(day: date, hour: int, minute: int, now: datetime) -> datetime:
