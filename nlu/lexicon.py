@@ -45,6 +45,12 @@ class CueMatch(NamedTuple):
         return not (self.negated or self.past or self.hypothetical)
 
 
+@cache
+def corrections() -> re.Pattern[str]:
+    """The words that correct what was just said (不对, 写错了, 应该是): see `[corrections]` in the lexicon."""
+    return alternation(lexicon().raw["corrections"]["words"])
+
+
 def alternation(terms: list[str]) -> re.Pattern[str]:
     """One pattern for a list of lexicon terms: words as written, `re:` entries as regular expressions, longest
     first."""

@@ -118,8 +118,7 @@ def _time_context(before: str, after: str) -> bool:
 
 # A phone number read out digit by digit, in groups (幺五七 两四六八 洞九三幺): within such a long run 洞 is 0 (radio
 # speech) and 么 is 幺 as input methods give it. Only there: 打洞 and 什么 stay words.
-_SPOKEN_DIGITS = "零〇○一幺二两三四五六七八九"
-_READ_OUT = re.compile(rf"[{_SPOKEN_DIGITS}洞么\d](?:\s?[{_SPOKEN_DIGITS}洞么\d])+")
+_READ_OUT = re.compile(rf"[{''.join(DIGITS)}么\d](?:\s?[{''.join(DIGITS)}么\d])+")
 _READ_OUT_LENGTH: Final[int] = 7
 """Digits a run must hold for 洞 and 么 in it to be read as digits (a local number has 7, a mobile 11)."""
 _ME_WORDS = "什怎这那多要干为"

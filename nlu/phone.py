@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from nlu.lexicon import corrections
+
 # Runs of digit groups separated by one space, dash or dot (138 0013 8000, 138-0013-8000, +86 13800138000).
 _GROUPS = re.compile(r"(?<![\d])(?:\+?86[\s\-]?)?\d+(?:[\s\-.]\d+)*")
 _GROUP = re.compile(r"\d+")
@@ -87,7 +89,6 @@ _OWN_PHONE = re.compile(
     r"|[Mm]y (?:number|phone|mobile)(?: is)?:?|call me(?: at| on)?)\s*$"
 )
 """A number the resident calls their own, said right before it."""
-_CORRECTED = re.compile(r"不对|错了|写错|说错|打错|搞错|更正|纠正|应该是")
 
 
 def own_phone(text: str, phones: list[tuple[str, int, int]]) -> str | None:
@@ -98,14 +99,13 @@ def own_phone(text: str, phones: list[tuple[str, int, int]]) -> str | None:
         before = text[max(0, phone[1] - 12) : phone[1]]
         if _NOT_A_PHONE.search(before):
             continue
-        if left and _CORRECTED.search(text, left[-1][2], phone[1]):
+        if left and corrections().search(text, left[-1][2], phone[1]):
             left.pop()  # 电话139… 不对 是138…: the correction replaces it
         left.append(phone)
     mine = [p for p in left if _OWN_PHONE.search(text[max(0, p[1] - 10) : p[1]])]
     if mine:
         return mine[0][0]
-    theirs = [p for p in left if _SOMEONE_ELSES.search(text, max(0, p[1] - 24), p[1])]
-    rest = [p for p in left if p not in theirs]
+    rest = [p for p in left if not _SOMEONE_ELSES.search(text, max(0, p[1] - 24), p[1])]
     return rest[0][0] if rest else None
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Final
 
+from nlu.lexicon import corrections
 from nlu.regex_factors import required_factors
 
 _B = r"(?P<b>\d{1,3}|[A-Za-z]\d?)"
@@ -30,7 +32,9 @@ _NOT_DIGIT_AFTER = r"(?![\d:%])(?!\.\d)(?!个)(?!\s*(?:元|块|年|月|日|天|�
 """Not a decimal, a time or an amount (502元, 1203 块). 个 counts only written right after the number (502个): after a
 space it opens the next phrase (Cantonese 我係1座2601 個電錶箱, 3栋502 个人觉得)."""
 
-_AM_THE_NEIGHBOUR = r"(?:我是|我住|住在|家住|我们是|我们住)\s*在?\s*(?:楼上|楼下|隔壁|对门)的?"
+_SELF_WORDS: Final[tuple[str, ...]] = ("我是", "我住", "住在", "家住", "我们是", "我们住")
+"""Words with which residents say where they themselves are (我是楼下的, 我住隔壁)."""
+_AM_THE_NEIGHBOUR = rf"(?:{'|'.join(_SELF_WORDS)})\s*在?\s*(?:楼上|楼下|隔壁|对门)的?"
 """The resident saying they are the neighbour upstairs, downstairs or opposite (我是楼下1102的); 我家楼上1402 is the
 neighbour's room."""
 
@@ -46,7 +50,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 3号楼502, B座1203, 3栋-502
     ("br", re.compile(_NOT_DIGIT_BEFORE + _B + rf"\s*(?:号楼|号栋|栋楼|栋|幢|座|#楼|#|区|{_BUILDING_TYPO})\s*-?\s*"
                       + _R + _ROOM_WORD + _NOT_DIGIT_AFTER)),
-    # 16楼1603, 9层 902: a floor, then a room on that floor (see `_floor_matches`); the room alone
+    # 16楼1603, 9层 902: a floor, then a room on that floor (`find_rooms` checks the floor); the room alone
     ("fr", re.compile(_NOT_DIGIT_BEFORE + r"(?P<f>\d{1,2})\s*[楼层]\s*" + _R + _ROOM_WORD + _NOT_DIGIT_AFTER)),
     # B-1203
     ("br", re.compile(r"(?<![\dA-Za-z])(?P<b>[A-Za-z])\s*-\s*" + _R + _NOT_DIGIT_AFTER)),
@@ -107,7 +111,8 @@ match, or one character before it."""
 # A room number that belongs to someone else: the resident's own comes from elsewhere in the message. Not where the
 # resident says they are the neighbour (我是楼下602的, 我住楼上).
 _OTHERS = re.compile(
-    r"(?<!我是)(?<!我住)(?<!住在)(?<!家住)(?<!们是)(?<!们住)(?:楼上|楼下|隔壁|对门|对面|邻居|他家|她家|他们家|别人家)"
+    "".join(f"(?<!{word[-2:]})" for word in _SELF_WORDS)  # fixed-width lookbehinds: the last two characters
+    + r"(?:楼上|楼下|隔壁|对门|对面|邻居|他家|她家|他们家|别人家)"
     r"[^,，。!！?？\s]{0,3}$"
 )
 
@@ -202,20 +207,21 @@ def find_rooms(text: str) -> list[RoomMention]:
             unit = str(int(match.group("u"))) if kind == "ur" else ""
             found.append(RoomMention(_canonical(kind, match), start, end, others, own, unit, pair=kind == "pr"))
     found.sort(key=lambda m: m.start)
-    if found and _CORRECTION_HINT.search(text):
+    if found and corrections().search(text):
         found = _corrected(text, found)
     return _with_building(text, found, starts)
 
 
-_CORRECTION_HINT = re.compile(r"不对|错了|写错|说错|打错|搞错|更正|纠正|应该是")
-_CORRECTION = re.compile("(?:" + _CORRECTION_HINT.pattern + ")" + r"[^\d。!！?？]{0,6}?(?=\d)")
-"""A room corrected (803，不对，是903 / 1501 打错了 应该是1502): the word, then the number that replaces it."""
+@cache
+def _correction() -> re.Pattern[str]:
+    """A room corrected (803，不对，是903 / 1501 打错了 应该是1502): the word, then the number that replaces it."""
+    return re.compile("(?:" + corrections().pattern + ")" + r"[^\d。!！?？]{0,6}?(?=\d)")
 
 
 def _corrected(text: str, mentions: list[RoomMention]) -> list[RoomMention]:
     """The mentions with a room the resident corrected replaced by the correction; a correction that gives the room
     alone keeps the building and unit of the room it corrects (5栋1单元803，不对，是903 → 5-1-903)."""
-    for marker in _CORRECTION.finditer(text):
+    for marker in _correction().finditer(text):
         before = [m for m in mentions if m.end <= marker.start()]
         if not before:
             continue
