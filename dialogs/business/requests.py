@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -95,12 +95,12 @@ async def submit_request(
     Raises the storage errors of `create_ticket` (InvalidInput, NotFound) unchanged.
     """
     bound = await rooms_of(session, resident_id)
-    if form.when:  # a complaint's time as the resident said it, with the dates it means (Rasa's form fills words)
-        form = replace(form, when=dated_when(form.when, now, (await policy_for(session, community_id)).timezone))
-    elif form.visit is None and form.kind != TicketType.COMPLAINT:  # the visit time asked for in the description
-        form = replace(
-            form, visit=visit_time(form.description, now, (await policy_for(session, community_id)).timezone)
-        )
+    if form.when or (form.visit is None and form.kind != TicketType.COMPLAINT):
+        local_now = now.astimezone((await policy_for(session, community_id)).timezone)
+        if form.when:  # a complaint's time as the resident said it, with the dates it means (Rasa's form fills words)
+            form = replace(form, when=dated_when(form.when, local_now))
+        else:  # the visit time asked for in the description
+            form = replace(form, visit=visit_time(form.description, local_now))
     ticket = await create_ticket(
         session,
         community_id=community_id,
@@ -224,24 +224,26 @@ def when_span(time: TimeRange) -> str:
     return f"{start:%m-%d %H:%M}至{end:%m-%d %H:%M}"
 
 
-def when_label(words: str, time: TimeRange) -> str:
-    """The resident's words for a time with what they mean: 昨天下午3点（11-22 15:00-16:00）."""
-    return f"{words}（{when_span(time)}）"
+def when_label(time: TimeRange, words: str | None = None) -> str:
+    """The words for a time (its own, or the resident's whole answer) with what they mean: 昨天下午3点（11-22
+    15:00-16:00）."""
+    return f"{words or time.text}（{when_span(time)}）"
 
 
-def dated_when(words: str | None, now: datetime, zone: tzinfo) -> str | None:
-    """A time the resident gave in words (昨晚十点多), with the dates and hours it means counted from `now` in the
-    community's time zone; words already dated, or naming no time (记不清了), are kept as they are."""
+def dated_when(words: str | None, local_now: datetime) -> str | None:
+    """A time the resident gave in words (昨晚十点多), with the dates and hours it means counted from `local_now` (the
+    community's time); words already dated (by the complaint flow, which read them in context), or naming no time
+    (记不清了), are kept as they are."""
     if not words or "（" in words:
         return words
-    times = parse(words, now=now.astimezone(zone)).times
-    return when_label(words, times[0]) if times else words
+    times = parse(words, now=local_now).times
+    return when_label(times[0], words) if times else words
 
 
-def visit_time(description: str, now: datetime, zone: tzinfo) -> str | None:
-    """When the resident asks staff to come (明天下午能来修吗), with the dates it means counted from `now` in the
-    community's time zone; None when they ask for no time (then as soon as the commitment says)."""
-    for time in parse(description, now=now.astimezone(zone)).times:
+def visit_time(description: str, local_now: datetime) -> str | None:
+    """When the resident asks staff to come (明天下午能来修吗), with the dates it means counted from `local_now` (the
+    community's time); None when they ask for no time (then as soon as the commitment says)."""
+    for time in parse(description, now=local_now).times:
         if time.asked:
-            return when_label(time.text, time)
+            return when_label(time)
     return None

@@ -58,7 +58,7 @@ def _absorb(turn: Turn, slots: dict) -> None:
     slots["category"], slots["tier"], slots["urgency"] = labels.category, labels.tier, labels.urgency
     for slot, value in (
         ("target", parsed.complaint_target),
-        ("when", when_label(parsed.times[0].text, parsed.times[0]) if parsed.times else None),
+        ("when", when_label(parsed.times[0]) if parsed.times else None),
         ("where", "、".join(p.name for p in parsed.places) or None),
         ("demand", "、".join(parsed.demands) or None),
     ):
@@ -136,7 +136,7 @@ async def handle(turn: Turn) -> None:
         if answer == SKIP or turn.text in ("跳过", "不记得", "忘了"):
             slots[_TEXT_SLOTS[step]] = ""
         elif step is Step.WHEN and turn.text:  # 昨晚十点多: the words, with the date and hours they mean
-            slots["when"] = dated_when(turn.text, turn.now, turn.policy.timezone)
+            slots["when"] = dated_when(turn.text, turn.local_now)
         elif turn.text:
             slots[_TEXT_SLOTS[step]] = turn.text
         else:

@@ -171,7 +171,7 @@ async def add_photo(turn: Turn, attachment_id: int) -> None:
 
 def summary_text(turn: Turn, slots: dict) -> str:
     """The read-back of the request."""
-    visit = visit_time(slots["description"], turn.now, turn.policy.timezone) if slots["description"] else None
+    visit = visit_time(slots["description"], turn.local_now) if slots["description"] else None
     return turn.w(
         "intake.summary_body",
         visit=visit or turn.w("intake.visit_soon"),
