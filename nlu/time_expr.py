@@ -263,8 +263,6 @@ def _expressions(text: str) -> Iterator[re.Match[str]]:
 def _is_time(match: re.Match[str], text: str) -> bool:
     """Whether a match is a time, not a look-alike: 早上好 (a greeting), 10点钟方向 (a direction), 第8点 or 两点建议
     (points of a list), 10点5元 (an amount), or a bare number with 点 and nothing to make it a clock."""
-    if not match.group().strip():
-        return False
     after = text[match.end() : match.end() + 4]
     if after.startswith("方向") or _AMOUNT_AFTER.match(after):
         return False
