@@ -331,6 +331,21 @@ def find_times(text: str, now: datetime | None = None, *, looking_back: bool = F
     return [resolved for _, _, resolved in sorted(found, key=lambda item: item[0])]
 
 
+def _in_month_of(first: TimeRange, second_match: re.Match[str], second: TimeRange) -> TimeRange:
+    """The second day of a span that names its day of the month alone (12月1号到7号) is in the first day's month, or
+    the next one when that day has passed by then (12月28号到3号)."""
+    if not second_match.group("dom") or second_match.group("mon") or second_match.group("mrel"):
+        return second
+    first_day, dom = first.start.date(), int(second_match.group("dom"))
+    for months in (0, 1):
+        month = month_start(first_day.year, first_day.month + months)
+        day = _date(month.year, month.month, dom)
+        if day is not None and day >= first_day:
+            shift = day - second.start.date()
+            return replace(second, start=second.start + shift, end=second.end + shift)
+    return second
+
+
 def _joins(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
     """Two days joined by 到 or 或 (25号到27号, 周三或周四下午): one range over both."""
     return _has_day(second) and not second.group("h1") and bool(_SPAN_JOIN.fullmatch(text, first.end(), second.start()))
@@ -347,6 +362,7 @@ def _span(
     """The range from the first day to the end of the second; a period named with the second only (周一到周三晚上)
     starts the first day too."""
     start = first.start
+    second = _in_month_of(first, second_match, second)
     period = second_match.group("period")
     if period and not first_match.group("period"):
         start = at(first.start.date(), PERIODS[period][0], 0, now)

@@ -228,6 +228,9 @@ def test_weeks_and_months(text: str, start: datetime, end: datetime) -> None:
         ("25号到27号之间哪天都行", cst(2026, 11, 25, 0, 0), cst(2026, 11, 28, 0, 0)),
         ("周三或周四下午都可以", cst(2026, 11, 25, 13, 0), cst(2026, 11, 26, 18, 0)),
         ("周一到周三晚上都行", cst(2026, 11, 23, 18, 0), cst(2026, 11, 25, 23, 0)),
+        ("12月1号到7号我出差", cst(2026, 12, 1, 0, 0), cst(2026, 12, 8, 0, 0)),  # the month of the first day
+        ("12月28号到1月3号不在家", cst(2026, 12, 28, 0, 0), cst(2027, 1, 4, 0, 0)),
+        ("12月28号到3号不在家", cst(2026, 12, 28, 0, 0), cst(2027, 1, 4, 0, 0)),  # into the next month
     ],
 )  # fmt: skip
 def test_spans_of_days(text: str, start: datetime, end: datetime) -> None:
