@@ -1,7 +1,8 @@
 """Time expressions (明天下午, 周六上午, 今晚, 两点到四点) resolved to a [start, end) range relative to `now`.
 
 This module reads days and clock times; `time_spans` reads times counted from now (半小时内, 刚才) and whole weeks
-and months (下周, 月底前); `time_english` reads English (tomorrow 3pm). A request for a visit reads ahead of now, an
+and months (下周, 月底前); `time_holidays` reads festivals and public holidays (国庆假期, 春节前); `time_english`
+reads English (tomorrow 3pm). A request for a visit reads ahead of now, an
 event told of reads back (see `time_words.Reading`).
 """
 
@@ -15,6 +16,7 @@ from typing import Final
 
 from nlu.request import TimeRange
 from nlu.time_english import english_times, may_hold_english_time
+from nlu.time_holidays import HOLIDAY_TRIGGER, holiday_times
 from nlu.time_spans import SPAN_TRIGGER, span_times
 from nlu.time_words import (
     AFTER_HOURS,
@@ -292,7 +294,8 @@ def find_times(text: str, now: datetime | None = None, *, looking_back: bool = F
     chinese = _TRIGGER.search(text) is not None
     spans = SPAN_TRIGGER.search(text) is not None
     english = may_hold_english_time(text)
-    if not (chinese or spans or english):
+    holidays = HOLIDAY_TRIGGER.search(text) is not None
+    if not (chinese or spans or english or holidays):
         return []
     found: list[tuple[int, int, TimeRange]] = []
     previous: tuple[re.Match[str], TimeRange] | None = None
@@ -317,11 +320,13 @@ def find_times(text: str, now: datetime | None = None, *, looking_back: bool = F
             resolved = replace(resolved, asked=True)
         found.append((match_start, match.end(), resolved))
         previous = (match, resolved) if _has_day(match) and not match.group("h1") else None
-    if (spans or english) and now is None:
+    if (spans or english or holidays) and now is None:
         now = datetime.now().astimezone()
     others = span_times(text, now, looking_back) if spans else []
     if english:
         others += english_times(text, now, looking_back)
+    if holidays:
+        others += holiday_times(text, now, looking_back)
     for start, end, resolved in others:
         overlapping = [item for item in found if item[0] < end and start < item[1]]
         # a wider reading wins (English "10:30am on Friday" over the bare 10:30 read as Chinese)
