@@ -11,7 +11,6 @@ where the year's arrangement is not yet in the table.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Final, NamedTuple
@@ -80,21 +79,24 @@ _AFTER_NUMBER_NAMED: Final = re.compile(
 )
 _GREETING: Final = re.compile(r"好|快乐|安康")
 """过年好, 中秋节快乐, 端午安康: a greeting, no time."""
-_PLACE_OR_THING: Final = re.compile(r"路|街|大道|广场|桥|村|小区|花园|苑|公园|商场|中学|小学|楼|号|粥|轻|树|老人")
-"""Right after a name without 节: 五一路, 国庆路 (a place), 腊八粥 (a dish), 圣诞树, 圣诞老人, 小年轻 (youngsters):
-no time."""
+_PLACE: Final = re.compile(r"路|街|大道|广场|桥|村|小区|花园|苑|公园|商场|中学|小学|楼|号|轻")
+"""Right after a name without 节: 五一路, 国庆路 (a place), 小年轻 (youngsters): no time."""
+_THING: Final = re.compile(r"粥|树|老人|对联|春联|月饼|粽子|礼包|礼品|礼物|福利|红包")
+"""Right after a name (or its 节): 腊八粥, 中秋月饼, 春节对联, 圣诞树, a thing named after the festival: no time."""
 _EVENING_NAMES: Final[frozenset[str]] = frozenset({"除夕夜", "大年夜"})
 HOLIDAY_TRIGGER: Final = re.compile(
-    r"元旦|春节|过年|大年|正月|除夕|年三十|元宵|清明|五一|端午|七夕|中秋|国庆|十一|重阳|冬至|腊八|小年|平安夜|圣诞|"
-    r"儿童节|六一|妇女节|三八节|教师节|情人节"
+    r"元旦|春节|过年|大年|正月|除夕|年三十|元宵|清明|劳动|五一|端午|七夕|中秋|国庆|十一|重阳|冬至|腊八|小年|平安夜|圣诞|"
+    r"儿童节|六一|妇女节|三八节|教师节|情人节|年[前后]"
 )
 """Every festival this module reads holds one of these: `find_times` skips a text with none."""
 _HOLIDAY: Final = re.compile(
     r"(?P<soon>快要?|就要|马上就?要?|即将|要)?(?P<year>去年|今年|明年)?\s*"
-    r"(?:(?P<nth>(?:大年|正月)初[一二三四五六七八九十])|(?P<name>" + _NAMES + r"))节?"
-    r"(?:\s*(?P<span>放假期间|期间|假期|放假|小长假|长假|黄金周|那几天))?"
+    r"(?:(?P<nth>(?:大年|正月)初[一二三四五六七八九十])|(?P<name>" + _NAMES + r")"
+    r"|(?<![\d一二两三四五六七八九十几多去今明前后来新当过])(?P<year_alone>年)(?=前|后))节?"
+    r"(?:\s*(?P<span>放假期间|期间|假期|放假|小长假|长假|黄金周|[这那]几天))?"
     r"(?:\s*(?:那天|当天|那日))?"
-    r"(?:\s*(?P<around>前后|左右)"
+    r"(?:\s*(?P<day_before>前一天|前1天)|\s*(?P<day_after>后一天|后1天)"
+    r"|\s*(?P<around>前后|左右)"
     r"|\s*(?P<before>之前|以前|前(?![台面门]))"
     r"|\s*(?P<after>之后|以后|过后|后(?![面门台])|结束后?)"
     r"|\s*(?P<period>" + "|".join(PERIODS) + r"))?"
@@ -109,15 +111,19 @@ def holiday_times(text: str, now: datetime, looking_back: bool) -> list[tuple[in
     """(start, end, range) of every festival or public holiday named in a normalised text."""
     found = []
     for match in _HOLIDAY.finditer(text):
-        name_end = match.end("name") if match.group("name") else match.end("nth")
+        name_end = match.end(next(g for g in ("name", "nth", "year_alone") if match.group(g)))
         if match.group("name") in _NUMBER_NAMED and not _AFTER_NUMBER_NAMED.match(text, name_end):
             continue
-        if _GREETING.match(text, name_end + text.startswith("节", name_end)) or (
-            not text.startswith("节", name_end - 1) and _PLACE_OR_THING.match(text, name_end)
+        after = name_end + text.startswith("节", name_end)
+        if (
+            _GREETING.match(text, after)
+            or _THING.match(text, after)
+            or (not text.startswith("节", name_end - 1) and _PLACE.match(text, name_end))
         ):
             continue
-        reading = Reading(text, match.start(), match.end(), looking_back)
-        resolved = _resolve(match, now, reading.back)
+        # the clause read without the festival's own words (国庆那天 tells of no past)
+        reading = Reading(_blanked(text, match.start(), match.end()), match.start(), match.end(), looking_back)
+        resolved = _resolve(match, now, reading)
         if resolved is None:
             continue
         start, end = resolved
@@ -126,7 +132,12 @@ def holiday_times(text: str, now: datetime, looking_back: bool) -> list[tuple[in
     return found
 
 
-def _resolve(match: re.Match[str], now: datetime, back: Callable[[], bool]) -> tuple[datetime, datetime] | None:
+def _blanked(text: str, start: int, end: int) -> str:
+    """The text with [start, end) replaced by characters that are no word (nor a clause break)."""
+    return text[:start] + "\0" * (end - start) + text[end:]
+
+
+def _resolve(match: re.Match[str], now: datetime, reading: Reading) -> tuple[datetime, datetime] | None:
     """The range a festival match means."""
     festival, offset = _festival_of(match)
     today = now.date()
@@ -135,11 +146,14 @@ def _resolve(match: re.Match[str], now: datetime, back: Callable[[], bool]) -> t
         year = _festival_year(festival, today) + _YEARS[match.group("year")]
         day: date | None = _day_in(festival, year) + timedelta(days=offset)
     else:
-        ahead = match.group("soon") or match.group("coming")
-        day = _nearest(festival, offset, today, back=not ahead and back())
+        ahead = bool(match.group("soon") or match.group("coming")) or reading.asks()
+        day = _nearest(festival, offset, today, ahead=ahead, back=not ahead and reading.back())
     if day is None:
         return None
     first, last = _holiday(festival, day - timedelta(days=offset))
+    if match.group("day_before") or match.group("day_after"):  # 国庆前一天
+        day += timedelta(days=-1 if match.group("day_before") else 1)
+        return at(day, 0, 0, now), at(day, 24, 0, now)
     if match.group("before"):  # until its holiday begins
         limit = at(first, 0, 0, now)
         return (now, limit) if limit > now else None
@@ -156,7 +170,7 @@ def _resolve(match: re.Match[str], now: datetime, back: Callable[[], bool]) -> t
         start, end = at(day, 18, 0, now), at(day, 24, 0, now)
     else:
         start, end = at(day, 0, 0, now), at(day, 24, 0, now)
-    if start < now < end and not back():
+    if start < now < end and not reading.back():
         start = now  # 国庆期间能来吗, asked on 10-03: the part still ahead
     return start, end
 
@@ -166,6 +180,8 @@ def _festival_of(match: re.Match[str]) -> tuple[Festival, int]:
     nth = match.group("nth")
     if nth:
         return _SPRING, _NTH[nth[-1]] - 1
+    if match.group("year_alone"):  # 年前, 年后: the lunar new year's
+        return _EVE, 0
     return FESTIVALS[match.group("name")], 0
 
 
@@ -176,17 +192,19 @@ def _festival_year(festival: Festival, today: date) -> int:
     return _lunar().Solar.fromYmd(today.year, today.month, today.day).getLunar().getYear()
 
 
-def _nearest(festival: Festival, offset: int, today: date, *, back: bool) -> date | None:
+def _nearest(festival: Festival, offset: int, today: date, *, ahead: bool, back: bool) -> date | None:
     """The festival's next day (today included, or any day of its holiday while it runs: 国庆 said on 10-03 is this
-    year's) or, read back, its last."""
+    year's) when asked for, its last when read back, and otherwise the nearer of the two (元宵节晚上有人放烟花, told
+    the morning after, is last night's)."""
     year = _festival_year(festival, today)
     candidates = [_day_in(festival, y) + timedelta(days=offset) for y in (year - 1, year, year + 1)]
-    if back:
-        return max((d for d in candidates if d <= today), default=None)
-    for d in candidates:
-        if max(d, _holiday(festival, d - timedelta(days=offset))[1]) >= today:
-            return d
-    return None
+    last = max((d for d in candidates if d <= today), default=None)
+    upcoming = next((d for d in candidates if max(d, _holiday(festival, d - timedelta(days=offset))[1]) >= today), None)
+    if back or upcoming is None:
+        return last
+    if ahead or last is None:
+        return upcoming
+    return last if (today - last) < (upcoming - today) else upcoming
 
 
 def _day_in(festival: Festival, year: int) -> date:

@@ -110,3 +110,30 @@ def test_before_the_holiday_begins() -> None:
 def test_bare_festival_while_its_holiday_runs_is_this_years() -> None:
     during = datetime(2026, 10, 3, 9, 0, tzinfo=CST)
     assert only("国庆 家里漏水 快来人", during) == (day(2026, 10, 1), day(2026, 10, 2))
+
+
+def test_the_festivals_own_that_day_is_no_past() -> None:
+    asked_on = datetime(2027, 4, 1, 10, 0, tzinfo=CST)
+    assert only("清明那天小区后门开不开", asked_on) == (day(2027, 4, 5), day(2027, 4, 6))
+
+
+def test_neither_asked_nor_told_as_past_it_is_the_nearer_one() -> None:
+    next_morning = datetime(2026, 3, 4, 9, 0, tzinfo=CST)
+    assert only("元宵节晚上有人放烟花把我车篷烧了个洞", next_morning) == (day(2026, 3, 3, 18), day(2026, 3, 3, 23))
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("劳动节前能把门禁卡办好吗", NOW, day(2027, 5, 1)),
+        ("国庆前一天报的修", day(2026, 9, 30), day(2026, 10, 1)),
+        ("年前能把我家窗户换好吗", NOW, day(2027, 2, 5)),  # 年 alone: the lunar new year
+    ],
+)  # fmt: skip
+def test_more_ways_to_name_them(text: str, start: datetime, end: datetime) -> None:
+    assert only(text) == (start, end)
+
+
+@pytest.mark.parametrize("text", ["门口的春节对联被风刮掉了", "中秋月饼在哪里领", "一年前就报修了", "去年年底交的费"])
+def test_a_thing_named_after_a_festival_is_no_time(text: str) -> None:
+    assert [t for t in times(text) if t[2] in ("春节", "中秋", "年前")] == []
