@@ -90,7 +90,7 @@ HOLIDAY_TRIGGER: Final = re.compile(
 )
 """Every festival this module reads holds one of these: `find_times` skips a text with none."""
 _HOLIDAY: Final = re.compile(
-    r"(?P<soon>快要?|就要|马上就?要?|即将|要)?(?P<year>去年|今年|明年)?\s*"
+    r"(?P<soon>快要?|就要|马上就?要?|即将)?(?P<year>去年|今年|明年)?\s*"
     r"(?:(?P<nth>(?:大年|正月)初[一二三四五六七八九十])|(?P<name>" + _NAMES + r")"
     r"|(?<![\d一二两三四五六七八九十几多去今明前后来新当过])(?P<year_alone>年)(?=前|后))节?"
     r"(?:\s*(?P<span>放假期间|期间|假期|放假|小长假|长假|黄金周|[这那]几天))?"
