@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Final, NamedTuple
 
 from nlu.request import TimeRange
@@ -105,6 +105,9 @@ _HOLIDAY: Final = re.compile(
 """A festival, the year it is in, the holiday around it, the day itself, and before, after, around or a period of
 it; 快过年了, 圣诞节快到了: the one ahead, whatever else the clause tells."""
 _YEARS: Final[dict[str, int]] = {"去年": -1, "今年": 0, "明年": 1}
+_CALENDAR_MEMO: Final[int] = 4096
+"""Calendar answers remembered (festival days by year, holidays, lunar years of dates): lunar-python takes about a
+millisecond for each, and a festival, a year and today recur in every message that names one."""
 
 
 def holiday_times(text: str, now: datetime, looking_back: bool) -> list[tuple[int, int, TimeRange]]:
@@ -185,6 +188,7 @@ def _festival_of(match: re.Match[str]) -> tuple[Festival, int]:
     return FESTIVALS[match.group("name")], 0
 
 
+@lru_cache(maxsize=_CALENDAR_MEMO)
 def _festival_year(festival: Festival, today: date) -> int:
     """The year 今年 means for a festival: the Gregorian year, or for a lunar festival the lunar year."""
     if festival.calendar != "lunar":
@@ -207,6 +211,7 @@ def _nearest(festival: Festival, offset: int, today: date, *, ahead: bool, back:
     return last if (today - last) < (upcoming - today) else upcoming
 
 
+@lru_cache(maxsize=_CALENDAR_MEMO)
 def _day_in(festival: Festival, year: int) -> date:
     """The festival's day in a year (the lunar year, for a lunar festival)."""
     if festival.calendar == "solar":
@@ -233,7 +238,8 @@ def _holiday(festival: Festival, day: date) -> tuple[date, date]:
     return first, first + timedelta(days=festival.days - 1)
 
 
-def _official_days(names: tuple[str, ...], day: date) -> list[date]:
+@lru_cache(maxsize=_CALENDAR_MEMO)
+def _official_days(names: tuple[str, ...], day: date) -> tuple[date, ...]:
     """The days off of a holiday named `names` within ten days of `day`, from the State Council's arrangement."""
     util = _lunar().HolidayUtil
     days = []
@@ -242,7 +248,7 @@ def _official_days(names: tuple[str, ...], day: date) -> list[date]:
             when = date.fromisoformat(holiday.getDay())
             if holiday.getName() in names and not holiday.isWork() and abs((when - day).days) <= 10:
                 days.append(when)
-    return sorted(days)
+    return tuple(sorted(days))
 
 
 class _LunarCalendar(NamedTuple):
