@@ -15,6 +15,8 @@ from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 from typing import Final, NamedTuple
 
+import cn2an
+
 from nlu.request import TimeRange
 from nlu.time_words import PERIODS, Reading, at
 
@@ -71,7 +73,6 @@ _AROUND_DAYS: Final[int] = 3
 """前后 and 左右: this many days either side."""
 _AFTER_DAYS: Final[int] = 7
 """后, 之后, 过后, 结束后: the week after the festival (or its holiday) ends."""
-_NTH: Final[dict[str, int]] = dict(zip("一二三四五六七八九十", range(1, 11), strict=True))
 
 _NAMES: Final[str] = "|".join(sorted(FESTIVALS, key=len, reverse=True))
 _AFTER_NUMBER_NAMED: Final = re.compile(
@@ -180,7 +181,7 @@ def _festival_of(match: re.Match[str]) -> tuple[Festival, int]:
     """The festival matched and the days after it meant (大年初三: 春节 and 2)."""
     nth = match.group("nth")
     if nth:
-        return _SPRING, _NTH[nth[-1]] - 1
+        return _SPRING, int(cn2an.cn2an(nth[-1], "normal")) - 1
     if match.group("year_alone"):  # 年前, 年后: the lunar new year's
         return _EVE, 0
     return FESTIVALS[match.group("name")], 0
