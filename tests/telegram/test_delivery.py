@@ -51,8 +51,14 @@ async def test_flood_control_is_waited_out_and_not_counted_as_a_failed_try(servi
     resident = Person(fake, 5004, "钱先生")
     await resident.say("你好")
     await resident.wait_for("您好")
-    [first, *_] = await service.outbox(channel="telegram", recipient="5004")
-    assert first.status == "sent" and first.attempts == 1  # the 429 was not counted as a try
+
+    async def first_row() -> object:
+        # The chat shows the message as soon as the fake has answered; the row is marked sent just after.
+        [first, *_] = await service.outbox(channel="telegram", recipient="5004")
+        return first if first.status == "sent" else None
+
+    first = await until(first_row, what="the first message marked sent")
+    assert first.attempts == 1  # the 429 was not counted as a try
     assert fake.requests["sendMessage"] == len(resident.texts()) + 1  # one call was refused with 429
     assert not fake.violations
 
@@ -133,8 +139,12 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_getting_its_cards(service:
     # The card reached the supergroup, and the group is registered under its new id for what comes next.
     await until(lambda: [m for m in fake.messages(supergroup) if ticket.number in m.get("text", "")], what="card")
     assert await _group_chat(service) == str(supergroup)
-    [card] = await service.outbox(channel="telegram", recipient=str(PLUMBING_GROUP))
-    assert card.status == "sent"
+
+    async def card_sent() -> bool:  # the row is marked sent just after the fake has answered
+        [card] = await service.outbox(channel="telegram", recipient=str(PLUMBING_GROUP))
+        return card.status == "sent"
+
+    await until(card_sent, what="the card marked sent")
     # A technician in the supergroup works the card.
     plumber = Person(fake, 7001, "plumber", chat_id=supergroup)
     await plumber.press("接单")
