@@ -110,10 +110,15 @@ def _ends_number(after: str) -> bool:
     return bool(after[:1]) and (after[:1].isdigit() or after[:1] in DIGITS)
 
 
+_TIME_BEFORE_ONE: Final[tuple[str, ...]] = (
+    "上午", "下午", "中午", "晚上", "凌晨", "早上", "早晨", "清晨", "傍晚", "夜里", "半夜", "深夜", "午夜", "夜间",
+    "今天", "明天", "后天", "昨天", "今晚", "明晚", "昨晚",
+)  # fmt: skip
+"""Words after which 一点 is one o'clock (半夜一点多), not "a little" (快一点)."""
+
+
 def _time_context(before: str, after: str) -> bool:
-    return before.endswith(("上午", "下午", "中午", "晚上", "凌晨", "早上", "今天", "明天", "后天", "夜里")) or after[
-        1:2
-    ] in ("半", "钟", "到", "至", "前", "后", "左", "-", "~")
+    return before.endswith(_TIME_BEFORE_ONE) or after[1:2] in ("半", "钟", "到", "至", "前", "后", "左", "-", "~")
 
 
 # A phone number read out digit by digit, in groups (幺五七 两四六八 洞九三幺): within such a long run 洞 is 0 (radio
@@ -121,6 +126,8 @@ def _time_context(before: str, after: str) -> bool:
 _READ_OUT = re.compile(rf"[{''.join(DIGITS)}么\d](?:\s?[{''.join(DIGITS)}么\d])+")
 _READ_OUT_LENGTH: Final[int] = 7
 """Digits a run must hold for 洞 and 么 in it to be read as digits (a local number has 7, a mobile 11)."""
+_ADDRESS_BEFORE = re.compile(r"(?:号楼|栋|幢|座|单元|房号|门牌号?)\s*$")
+"""A building or unit word right before a short run (6号楼 幺洞洞八): the run is a room read out, 洞 in it 0."""
 _ME_WORDS = "什怎这那多要干为"
 """Characters before 么 that make a word with it (什么, 怎么, 那么): a run cannot start with such a 么."""
 _GROUP_AFTER_DIGITS = re.compile(r"\d[\s-]?$")
@@ -136,7 +143,11 @@ def _read_out_digits(text: str) -> str:
 
     def digits(match: re.Match[str]) -> str:
         run = match.group()
-        if ("洞" not in run and "么" not in run) or len(run.replace(" ", "")) < _READ_OUT_LENGTH:
+        if "洞" not in run and "么" not in run:
+            return run
+        if len(run.replace(" ", "")) < _READ_OUT_LENGTH and not (
+            len(run) >= 3 and _ADDRESS_BEFORE.search(text, max(0, match.start() - 4), match.start())
+        ):
             return run
         if run[0] == "么" and match.start() > 0 and text[match.start() - 1] in _ME_WORDS:
             return run

@@ -45,8 +45,11 @@ _APPROXIMATE_HOURS: Final[dict[str, int]] = {
     "一两": 1, "两三": 2, "三四": 3, "四五": 4, "五六": 5, "六七": 6, "七八": 7, "八九": 8, "九十": 9, "十一二": 11,
 }  # fmt: skip
 """七八点: seven or eight o'clock, a range over both hours (the numerals stay words after normalisation)."""
-_NUMBERED_THING = r"楼|单元|栋|房|车位|车库|线|门|窗|柜|机|桩|箱|床|位"
-"""After N号 these make it a numbered thing (12号车位, 3号线, 5号门), not a day of the month."""
+_NUMBERED_THING = (
+    r"楼|单元|栋|房|车位|车库|线|门|窗|柜|机|桩|箱|床|位|梯|电梯|岗|通道|馆|厅|院|仓|出口|入口|路口|口(?![头罩])"
+)
+"""After N号 these make it a numbered thing (12号车位, 3号线, 5号门, 3号梯 the lift, 2号岗 the guard post, 3号口
+the exit), not a day of the month."""
 
 _DAY = (
     r"(?P<rel>" + "|".join(sorted(RELATIVE_DAYS, key=len, reverse=True)) + ")"
@@ -163,7 +166,7 @@ def _day_of_month(today: date, month: str | None, day_of_month: str, back: bool)
 def _resolve(match: re.Match[str], now: datetime, back: Callable[[], bool]) -> TimeRange | None:
     """The range a match means; `back()` tells whether it reads back from now (asked only where it matters)."""
     day = _day(match, now, back)
-    period = match.group("period") or _DAY_IMPLIED_PERIOD.get(match.group("rel") or "")
+    period = _period_of(match)
     explicit_day = day is not None
     day = day or now.date()
     night_after = period in NIGHT_PERIODS or (period == "半夜" and explicit_day)
@@ -205,13 +208,38 @@ def _resolve(match: re.Match[str], now: datetime, back: Callable[[], bool]) -> T
             start, end = start - timedelta(days=1), end - timedelta(days=1)
         elif end <= now and not back():
             start, end = start + timedelta(days=1), end + timedelta(days=1)
-    if not period and match.group("h1") and not match.group("h2") and start.hour < 12:
-        evening = start + timedelta(hours=12)
-        if evening <= now and back():  # 都10点多了还在砸墙 at 22:15: the last ten o'clock, in the evening
-            start, end = evening, end + timedelta(hours=12)
+    if not period and not explicit_day and match.group("h1") and not match.group("h2") and back():
+        # Told of as past, a clock without a period is the last time it struck if that was a few hours ago:
+        # 都10点多了还在砸墙 at 22:15 is 22:00, 都12点了还在装修 at 00:10 midnight, 五点多就开始拖椅子 at 07:05 this
+        # morning's five; longer ago (师傅说4点到 at 15:00) the afternoon's, as a visit is (see `_hour`).
+        latest = _latest_at_or_before(start, now)
+        if now - latest <= _RECENT:
+            start, end = latest, end + (latest - start)
+        elif start.hour < 12 and start + timedelta(hours=12) <= now:
+            start, end = start + timedelta(hours=12), end + timedelta(hours=12)
     if start < now < end and not back():
         start = now  # 今天下午能来吗 at 15:00: the part of the range still ahead
     return TimeRange(start, end, match.group().strip())
+
+
+_RECENT: Final[timedelta] = timedelta(hours=6)
+"""How long ago the last stroke of a clock told of as past may be for it to be that one (see `_resolve`)."""
+
+
+def _latest_at_or_before(clock: datetime, now: datetime) -> datetime:
+    """The latest time at or before `now` that shows the same hand positions as `clock` (12 hours apart, any day)."""
+    step = timedelta(hours=12)
+    latest = clock
+    while latest > now:
+        latest -= step
+    while latest + step <= now:
+        latest += step
+    return latest
+
+
+def _period_of(match: re.Match[str]) -> str | None:
+    """The period of the day a match names, or implies with its day (昨晚: 晚上)."""
+    return match.group("period") or _DAY_IMPLIED_PERIOD.get(match.group("rel") or "")
 
 
 def _edge_range(edge: str, clock: datetime, day: date, period: str | None, now: datetime) -> tuple[datetime, datetime]:
@@ -242,8 +270,10 @@ _START = re.compile(
 )
 _COUNTED_AFTER = re.compile(r"\s*(?:建议|意见|要求|问题|看法|想法|原因|理由|疑问|说明|内容|事项|不满|好处|注意)")
 """两点建议, 三点要求: points of a list, not o'clock."""
-_AMOUNT_AFTER = re.compile(r"\s*(?:元|块|角|毛|倍|米|公里|斤|度|%)")
-"""十点五元 (10.5 yuan): a decimal amount, not a time."""
+_AMOUNT_AFTER = re.compile(r"\s*(?:元|块|角|毛|倍|米|公里|斤|度|%|万|千|亿|折)")
+"""十点五元 (10.5 yuan), 1点5万 (15,000), 8点5折 (15 % off): a decimal amount, not a time."""
+_TIMES_AFTER = re.compile(r"\s*(?:次(?![卧日])|回|趟|遍)")
+"""每周一次, 一周两次, 每周三次: how often, not a week day (每周三 alone is Wednesdays; 周一次卧 a room)."""
 _DIGIT_DIAN = re.compile(r"\d点")
 _GREETING_AFTER = re.compile(r"好(?:呀|啊|啦|哇|哦)?(?:$|[^\u4e00-\u9fff]|物业|管家|师傅|各位|大家|我|请|想|麻烦|问)")
 """早上好, 下午好 物业: a greeting. Not 早上好几个人摔了 (好几 = quite a few) or 晚上好打车吗 (easy to)."""
@@ -269,8 +299,9 @@ def _is_time(match: re.Match[str], text: str) -> bool:
     if after.startswith("方向") or _AMOUNT_AFTER.match(after):
         return False
     day_named = _has_day(match)
-    clock = match.group("h1") or match.group("ap") or match.group("two")
-    if not clock:
+    if match.group("wd") and match.end() == match.end("wd") and _TIMES_AFTER.match(after):
+        return False
+    if not _has_clock(match):
         return day_named or not _GREETING_AFTER.match(text, match.end())
     if day_named or match.group("period"):
         return True
@@ -282,6 +313,11 @@ def _is_time(match: re.Match[str], text: str) -> bool:
 
 def _has_day(match: re.Match[str]) -> bool:
     return any(match.group(g) for g in ("rel", "wd", "dom", "weekend", "dom2"))
+
+
+def _has_clock(match: re.Match[str]) -> bool:
+    """A clock hour (3点), an approximate pair of hours (七八点) or the 两 of a range (两到4点)."""
+    return bool(match.group("h1") or match.group("ap") or match.group("two"))
 
 
 def find_times(text: str, now: datetime | None = None, *, looking_back: bool = False) -> list[TimeRange]:
@@ -298,7 +334,8 @@ def find_times(text: str, now: datetime | None = None, *, looking_back: bool = F
     if not (chinese or spans or english or holidays):
         return []
     found: list[tuple[int, int, TimeRange]] = []
-    previous: tuple[re.Match[str], TimeRange] | None = None
+    previous: tuple[re.Match[str], TimeRange] | None = None  # a day a second day may join (25号到27号)
+    night: tuple[re.Match[str], TimeRange] | None = None  # a period a clock may end (昨晚吵到两点)
     for match in _expressions(text) if chinese else ():
         if not _is_time(match, text):
             continue
@@ -308,18 +345,27 @@ def find_times(text: str, now: datetime | None = None, *, looking_back: bool = F
         resolved = _resolve(match, now, reading.back)
         if resolved is None:
             continue
-        if previous is not None and _joins(text, previous[0], match):
+        joined = previous if previous is not None and _joins(text, previous[0], match) else None
+        if joined is not None:
+            resolved = _span(text, joined[0], joined[1], match, resolved, now)
+        elif night is not None and _until(text, night[0], match):
+            joined = night
+            resolved = _until_range(text, night[0], night[1], match)
+        if joined is not None:
             found.pop()
-            first_match, first = previous
-            resolved = _span(text, first_match, first, match, resolved, now)
-            match_start = first_match.start()
+            match_start = joined[0].start()
             reading = Reading(text, match_start, match.end(), looking_back)  # the clause of the whole span
         else:
             match_start = match.start()
+            if _has_day(match) and not _has_clock(match):
+                resolved = _deadline(text, match, resolved, now)
+        if _period_of(match) and resolved.start < now and _UNTIL_NOW.match(text, match.end()):
+            resolved = replace(resolved, end=now)  # 从半夜叫到现在, 从早上等到现在: until now
         if resolved.end > now and reading.asks():
             resolved = replace(resolved, asked=True)
         found.append((match_start, match.end(), resolved))
         previous = (match, resolved) if _has_day(match) and not match.group("h1") else None
+        night = (match, resolved) if joined is None and _period_of(match) and not match.group("h2") else None
     if (spans or english or holidays) and now is None:
         now = datetime.now().astimezone()
     others = span_times(text, now, looking_back) if spans else []
@@ -336,6 +382,22 @@ def find_times(text: str, now: datetime | None = None, *, looking_back: bool = F
     return [resolved for _, _, resolved in sorted(found, key=lambda item: item[0])]
 
 
+_BEFORE_DAY = re.compile(r"\s*(?:之前|以前|前(?![台面门天几]))")
+_AT_LATEST = re.compile(r"(?:最迟|最晚|不晚于)\s*$")
+
+
+def _deadline(text: str, match: re.Match[str], day: TimeRange, now: datetime) -> TimeRange:
+    """A day named as a deadline: 周五之前 (from now until it, or its period, begins), 最迟后天 (until it ends); the day
+    itself where that limit has passed (昨天之前都好好的)."""
+    if _BEFORE_DAY.match(text, match.end()):
+        limit = day.start
+    elif _AT_LATEST.search(text, max(0, match.start() - 4), match.start()):
+        limit = day.end
+    else:
+        return day
+    return replace(day, start=now, end=limit) if limit > now else day
+
+
 def _in_month_of(first: TimeRange, second_match: re.Match[str], second: TimeRange) -> TimeRange:
     """The second day of a span that names its day of the month alone (12月1号到7号) is in the first day's month, or
     the next one when that day has passed by then (12月28号到3号)."""
@@ -346,9 +408,57 @@ def _in_month_of(first: TimeRange, second_match: re.Match[str], second: TimeRang
         month = month_start(first_day.year, first_day.month + months)
         day = _date(month.year, month.month, dom)
         if day is not None and day >= first_day:
-            shift = day - second.start.date()
-            return replace(second, start=second.start + shift, end=second.end + shift)
+            return _moved_to(second, day)
     return second
+
+
+_UNTIL = re.compile(r"[^\W\d_]{0,8}?到")
+"""Between a period and the clock that ends it: a few words ending in 到 (吵到, 一直闹到, 开始打麻将打到)."""
+_UNTIL_MAX: Final[timedelta] = timedelta(hours=18)
+_UNTIL_NOW = re.compile(r"[^\W\d_]{0,8}?到现在")
+
+
+def _until(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
+    """A period, then in the same clause a verb with 到 and a time of day without a day (昨晚吵到两点, 半夜闹到凌晨):
+    the second ends a range that the first begins."""
+    return (
+        not _has_day(second)
+        and not second.group("h2")
+        and bool(second.group("h1") or second.group("period"))
+        and bool(_UNTIL.fullmatch(text, first.end(), second.start()))
+    )
+
+
+def _until_range(text: str, first_match: re.Match[str], first: TimeRange, second: re.Match[str]) -> TimeRange:
+    """From the start of the first to the first time after it that the second names: its clock (两点: 02:00 after an
+    evening, 14:00 after a morning), else the end of its period (凌晨: 06:00)."""
+    period = second.group("period")
+    if second.group("h1"):
+        hour, minute = int(second.group("h1")) % 24, _minutes(second.group("m1"))
+        hours = [_hour(hour, period, period in NIGHT_PERIODS) % 24] if period else sorted({hour % 12, hour % 12 + 12})
+    else:
+        hour, minute = PERIODS[period][1] % 24, 0
+        hours = [hour]
+    day = first.start.date()
+    ends = [at(day + timedelta(days=days), h, minute, first.start) for days in (0, 1) for h in hours]
+    end = min((e for e in ends if e > first.start), default=first.end)
+    if end - first.start > _UNTIL_MAX:
+        end = first.end
+    return TimeRange(first.start, end, text[first_match.start() : second.end()].strip())
+
+
+def _in_week_of(first: TimeRange, second_match: re.Match[str], second: TimeRange) -> TimeRange:
+    """The second day of a span that names its week day alone (下周三到周五) is that day on or after the first day."""
+    if not second_match.group("wd") or second_match.group("wkpre"):
+        return second
+    first_day = first.start.date()
+    return _moved_to(second, first_day + timedelta(days=(WEEKDAYS[second_match.group("wd")] - first_day.weekday()) % 7))
+
+
+def _moved_to(time: TimeRange, day: date) -> TimeRange:
+    """The same hours of the range, starting on `day`."""
+    shift = day - time.start.date()
+    return replace(time, start=time.start + shift, end=time.end + shift)
 
 
 def _joins(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
@@ -367,7 +477,7 @@ def _span(
     """The range from the first day to the end of the second; a period named with the second only (周一到周三晚上)
     starts the first day too."""
     start = first.start
-    second = _in_month_of(first, second_match, second)
+    second = _in_week_of(first, second_match, _in_month_of(first, second_match, second))
     period = second_match.group("period")
     if period and not first_match.group("period"):
         start = at(first.start.date(), PERIODS[period][0], 0, now)

@@ -18,7 +18,7 @@ from typing import Final, NamedTuple
 import cn2an
 
 from nlu.request import TimeRange
-from nlu.time_words import PERIODS, Reading, at
+from nlu.time_words import PERIODS, YEARS, Reading, at
 
 
 class Festival(NamedTuple):
@@ -103,7 +103,6 @@ _HOLIDAY: Final = re.compile(
 )
 """A festival, the year it is in, the holiday around it, the day itself, and before, after, around or a period of
 it; 快过年了, 圣诞节快到了: the one ahead, whatever else the clause tells."""
-_YEARS: Final[dict[str, int]] = {"去年": -1, "今年": 0, "明年": 1}
 _CALENDAR_MEMO: Final[int] = 4096
 """Calendar answers remembered (festival days by year, holidays, lunar years of dates): lunar-python takes about a
 millisecond for each, and a festival, a year and today recur in every message that names one."""
@@ -145,7 +144,7 @@ def _resolve(match: re.Match[str], now: datetime, reading: Reading) -> tuple[dat
     today = now.date()
     span = match.group("span") is not None
     if match.group("year"):
-        year = _festival_year(festival, today) + _YEARS[match.group("year")]
+        year = _festival_year(festival, today) + YEARS[match.group("year")]
         day: date | None = _day_in(festival, year) + timedelta(days=offset)
     else:
         ahead = bool(match.group("soon") or match.group("coming")) or reading.asks()

@@ -8,18 +8,18 @@ from datetime import date, datetime, timedelta
 from typing import Final
 
 from nlu.request import TimeRange
-from nlu.time_words import Reading, at, monday_of, month_start
+from nlu.time_words import YEARS, Reading, at, monday_of, month_start
 
 SPAN_TRIGGER: Final = re.compile(
-    r"(?=[小钟分天过现马立会刚前上这本下月年])"  # the first characters, checked before the alternatives
+    r"(?=[小钟分天过现马立会刚前上这本下月年周期拜今])"  # the first characters, checked before the alternatives
     r"(?:小时|钟头|分钟|天\s*[以之内后前]|过\s*\d|现在|马上|立[刻即]|会|刚[才刚]|前几天|[上这本下]个?(?:周|星期|礼拜|月)"
-    r"|月[初中底末]|年[底末])"
+    r"|月[初中底末]|年[底末]|(?:周|期|拜|月)\s*[以之内后前]|今年)"
 )
 """Every span this module reads holds one of these: `find_times` skips a text with none."""
 
 _FROM_NOW = re.compile(
     r"(?=[\d半过现马立一待等刚前])"  # the first characters, checked before the alternatives
-    r"(?:(?P<n>\d{1,3}|半)\s*个?\s*(?P<unit>小时|钟头|分钟|天)\s*(?P<dir>以内|之内|内|以后|之后|后|以前|之前|前)"
+    r"(?:(?P<n>\d{1,3}|半)\s*个?\s*(?P<unit>小时|钟头|分钟|天|周|星期|礼拜|月)\s*(?P<dir>以内|之内|内|以后|之后|后|以前|之前|前)"
     r"|过\s*(?P<later_n>\d{1,3}|半)\s*个?\s*(?P<later_unit>小时|钟头|分钟|天)"  # 过1个小时再来, 过两天: later
     # 现在能来吗, 马上派人, 一会儿过来: now asked for (到现在还没修, 放一会儿就清了 are no time to record)
     r"|(?P<soon>现在|马上|立刻|立即|一会儿?|待会儿?|等会儿?)(?=\s*(?:就|再)?\s*(?:能|可以|过来|来|派|安排|上门|处理|到))"
@@ -27,11 +27,12 @@ _FROM_NOW = re.compile(
     r"|(?P<days>前几天))"
 )
 _WHOLE = re.compile(
-    r"(?=[上这本下月年])"  # the first characters, checked before the alternatives
-    r"(?:(?P<wk>上上|上|这|本|下下|下)个?(?:周|星期|礼拜)(?![1-7一二三四五六日天末])"
-    r"|(?P<mo>上|这|本|下)个?月(?P<part>初|中|底|末)?(?P<before>之前|以前|前)?(?!份?\d)"
+    r"(?=[上这本下月年今])"  # the first characters, checked before the alternatives
+    r"(?:(?P<wk>上上|上|这|本|下下|下)个?(?:周|星期|礼拜)(?![1-7一二三四五六日天末])(?P<wk_edge>之前|以前|前(?![台面门])|之内|以内|内)?"
+    r"|(?P<mo>上|这|本|下)个?月(?P<part>初|中|底|末)?(?P<before>之前|以前|前(?![台面门])|之内|以内|内)?(?!份?\d)"
     r"|(?<![上这本下个\d])月(?P<bare_part>初|中|底|末)(?P<bare_before>之前|以前|前)?"
-    r"|年(?P<year_part>底|末)(?P<year_before>之前|以前|前)?)"
+    r"|年(?P<year_part>底|末)(?P<year_before>之前|以前|前)?"
+    r"|(?:今|本)年(?P<year_in>之内|以内|内))"
 )
 _WEEKS: Final[dict[str, int]] = {"上上": -2, "上": -1, "这": 0, "本": 0, "下": 1, "下下": 2}
 _MONTHS: Final[dict[str, int]] = {"上": -1, "这": 0, "本": 0, "下": 1}
@@ -39,6 +40,9 @@ _SOON: Final[timedelta] = timedelta(hours=1)
 """现在, 马上, 一会儿 asked for: within the hour. 刚才: the hour just gone."""
 _AGO_WIDTH: Final[timedelta] = timedelta(minutes=15)
 """半小时前, 10分钟前: a quarter of an hour either side of the moment counted back."""
+_SHORT_UNITS: Final[frozenset[str]] = frozenset({"小时", "钟头", "分钟"})
+_DAYS_IN: Final[dict[str, float]] = {"天": 1, "周": 7, "星期": 7, "礼拜": 7, "月": 30}
+"""Days in a unit counted from now (半个月: 15 days; whole months are counted by the calendar)."""
 _RECENT_DAYS: Final[int] = 5
 """前几天: the last five days."""
 
@@ -66,10 +70,17 @@ def _from_now(match: re.Match[str], now: datetime) -> tuple[datetime, datetime]:
     count = match.group("n") or match.group("later_n")
     amount = 0.5 if count == "半" else int(count)
     unit, direction = match.group("unit") or match.group("later_unit"), match.group("dir") or "后"
-    if unit == "天":
+    if unit not in _SHORT_UNITS:  # days, weeks, months: a deadline from now, or the day that far off
+        sign = -1 if direction.endswith("前") else 1
+        if unit == "月" and count != "半":
+            later = _months_from(now, sign * int(count))
+        else:
+            later = now + sign * timedelta(days=amount * _DAYS_IN.get(unit, 1))
         if direction.endswith("内"):
-            return now, now + timedelta(days=amount)
-        day = today + timedelta(days=amount if direction.endswith("后") else -amount)
+            # a deadline, even in a complaint (要求一周内答复; 说三天内给答复 到今天一个礼拜了 is a promise made
+            # earlier, 一个月内被占了九次 the month gone: both rarer than a demand, and not told apart here)
+            return now, later
+        day = later.date()
         return at(day, 0, 0, now), at(day, 24, 0, now)
     span = timedelta(minutes=amount) if unit == "分钟" else timedelta(hours=amount)
     if direction.endswith("内"):
@@ -80,16 +91,35 @@ def _from_now(match: re.Match[str], now: datetime) -> tuple[datetime, datetime]:
     return moment - _AGO_WIDTH, moment + _AGO_WIDTH
 
 
+def _months_from(now: datetime, months: int) -> datetime:
+    """The same day and time `months` later (or earlier), the month's last day where it is shorter (1月31日 + 1)."""
+    first = month_start(now.year, now.month + months)
+    following = month_start(first.year, first.month + 1)
+    day = min(now.day, (following - first).days)
+    return now.replace(year=first.year, month=first.month, day=day)
+
+
+def _until(start: datetime, end: datetime, edge: str | None, now: datetime) -> tuple[datetime, datetime]:
+    """A week, a month or a part of one with 之前 (from now until it begins) or 之内 (from now until it ends), where
+    that is ahead; the whole of it otherwise."""
+    if edge:
+        limit = end if edge.endswith("内") else start
+        if limit > now:
+            return now, limit
+    return start, end
+
+
 def _whole(match: re.Match[str], now: datetime, back: Callable[[], bool]) -> tuple[datetime, datetime]:
     today = now.date()
     if match.group("wk"):
         monday = monday_of(today) + timedelta(weeks=_WEEKS[match.group("wk")])
-        return at(monday, 0, 0, now), at(monday + timedelta(days=7), 0, 0, now)
+        return _until(at(monday, 0, 0, now), at(monday + timedelta(days=7), 0, 0, now), match.group("wk_edge"), now)
+    if match.group("year_in"):
+        return now, at(date(today.year + 1, 1, 1), 0, 0, now)
     if match.group("year_part"):
-        new_year = date(today.year + 1, 1, 1)
-        if match.group("year_before"):
-            return now, at(new_year, 0, 0, now)
-        return at(date(today.year, 12, 1), 0, 0, now), at(new_year, 0, 0, now)
+        year = today.year + YEARS.get(match.string[max(0, match.start() - 2) : match.start()], 0)  # 去年年底
+        edge = "内" if match.group("year_before") else None  # 年底前: from now until the year ends
+        return _until(at(date(year, 12, 1), 0, 0, now), at(date(year + 1, 1, 1), 0, 0, now), edge, now)
     part = match.group("part") or match.group("bare_part")
     before = match.group("before") or match.group("bare_before")
     if match.group("mo"):
@@ -102,10 +132,9 @@ def _whole(match: re.Match[str], now: datetime, back: Callable[[], bool]) -> tup
         elif start > today and back():
             first = month_start(today.year, today.month - 1)
     start, end = _part_of(first, part)
-    if before:  # 月底前: from now until the part ends (the month's end); 月初前 until it begins
-        limit = end if part in ("底", "末") else start
-        return (now, at(limit, 0, 0, now)) if at(limit, 0, 0, now) > now else (at(start, 0, 0, now), at(end, 0, 0, now))
-    return at(start, 0, 0, now), at(end, 0, 0, now)
+    # 月底前, 这个月内: from now until the part or month ends; 月初前, 下个月之前 until it begins
+    edge = "内" if before and part in ("底", "末") else before
+    return _until(at(start, 0, 0, now), at(end, 0, 0, now), edge, now)
 
 
 def _part_of(first: date, part: str | None) -> tuple[date, date]:

@@ -17,10 +17,12 @@ RELATIVE_DAYS: Final[dict[str, int]] = {
     "今儿个": 0, "今儿": 0, "明天": 1, "明日": 1, "明早": 1, "明晚": 1, "明儿个": 1, "明儿": 1, "后天": 2,
     "后儿个": 2, "大后天": 3,
 }  # fmt: skip
+YEARS: Final[dict[str, int]] = {"去年": -1, "今年": 0, "明年": 1}
+"""Years named relative to this one (去年年底, 明年春节)."""
 PERIODS: Final[dict[str, tuple[int, int]]] = {
     "凌晨": (0, 6), "清晨": (5, 8), "早上": (7, 10), "早晨": (7, 10), "上午": (8, 12), "中午": (11, 14),
     "下午": (13, 18), "傍晚": (17, 19), "晚上": (18, 23), "夜里": (21, 24), "半夜": (0, 5), "白天": (8, 18),
-    "一大早": (6, 9), "一早": (6, 9), "下班以后": (18, 22), "下班后": (18, 22),
+    "一大早": (6, 9), "一早": (6, 9), "下班以后": (18, 22), "下班后": (18, 22), "下班前": (8, 18), "下班之前": (8, 18),
 }  # fmt: skip
 PM_PERIODS: Final[frozenset[str]] = frozenset({"下午", "傍晚", "晚上", "夜里"})
 NIGHT_PERIODS: Final[frozenset[str]] = frozenset({"晚上", "夜里"})
@@ -41,7 +43,7 @@ _PAST = re.compile(
     r"还在|一直|就开始|开始了|已经|刚才|刚刚|报修的|报修过|报的|发生|的时候|那时|那天|那次|过了|没人|还没|到现在|至今|"
     r"了(?=$|[,，。!！?？\s])|\b(?:was|were|did|happened|last)\b"
 )
-_CLAUSE_BREAK = re.compile(r"[,，。!！?？;；\n]|(?<=[\u4e00-\u9fff])\s|\s(?=[\u4e00-\u9fff])")
+CLAUSE_BREAK = re.compile(r"[,，。!！?？;；\n]|(?<=[\u4e00-\u9fff])\s|\s(?=[\u4e00-\u9fff])")
 """Clauses end at punctuation, and at a space beside Chinese: voice input separates its clauses with spaces (English
 words are separated by them too, within a clause)."""
 
@@ -59,8 +61,8 @@ class Reading:
     def _clause(self) -> str:
         """From the break before the time to the break after it."""
         text = self._text
-        left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, self._start)), default=0)
-        right_break = _CLAUSE_BREAK.search(text, self._end)
+        left = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, self._start)), default=0)
+        right_break = CLAUSE_BREAK.search(text, self._end)
         return text[left : right_break.start() if right_break else len(text)]
 
     @cached_property

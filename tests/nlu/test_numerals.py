@@ -20,6 +20,9 @@ from nlu.numerals import chinese_numerals_to_digits
         # a lone digit after a word that leads a number, at the end or before a space or a digit
         ("房号五 谢谢", "房号5 谢谢"),
         ("我家是三 楼下是二", "我家是3 楼下是2"),
+        # 一点 after a time of day is one o'clock
+        ("昨天半夜一点多有人喊", "昨天半夜1点多有人喊"),
+        ("今晚一点前能来吗", "今晚1点前能来吗"),
     ],
 )
 def test_numbers_become_digits(text: str, expected: str) -> None:
@@ -33,6 +36,7 @@ def test_numbers_become_digits(text: str, expected: str) -> None:
         "来一下",
         "十分着急",
         "快一点",
+        "晚上能不能安静一点",
         "一样",
         "统一",
         "一些",

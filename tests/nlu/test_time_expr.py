@@ -151,6 +151,19 @@ def test_before_a_time_already_inside_its_period_runs_from_now() -> None:
         "坐3号线到小区很方便",
         "热水器坏了三天了 等到现在也没人管",
         "自来水有点发白 放一会儿就清了",
+        # a numbered lift, post, exit, passage or hall (3号梯 is lift 3, not the 3rd)
+        "3号梯坏了好几次了",
+        "5号岗的保安态度很差",
+        "从东门3号口进来",
+        "2号通道被电动车堵了",
+        "快递放在1号馆门口",
+        # how often, not a weekday (每周三次 is three times a week, 每周三 Wednesdays)
+        "每周一次消杀太少了",
+        "保洁一周两次够吗",
+        "垃圾能不能每周三次清运",
+        # amounts: 1.5 ten-thousands, 8.5 tenths off
+        "装修押金要1点5万吗",
+        "停车费打8点5折吗",
     ],
 )
 def test_look_alikes_are_no_time(text: str) -> None:
@@ -168,6 +181,10 @@ def test_look_alikes_are_no_time(text: str) -> None:
          cst(2026, 11, 24, 0, 0)),
         ("早上六点多就开始装修了", cst(2026, 11, 23, 17, 40), cst(2026, 11, 23, 6, 0), cst(2026, 11, 23, 7, 0)),
         ("20号报修的到现在没人来", NOW, cst(2026, 11, 20, 0, 0), cst(2026, 11, 21, 0, 0)),
+        # a clock told of as past, without a period, is the last time it struck (not the afternoon's by default)
+        ("都十二点了还在装修", cst(2026, 11, 24, 0, 10), cst(2026, 11, 24, 0, 0), cst(2026, 11, 24, 1, 0)),
+        ("都一点半了楼上还在蹦迪", cst(2026, 11, 24, 1, 40), cst(2026, 11, 24, 1, 30), cst(2026, 11, 24, 2, 30)),
+        ("楼上五点多就开始拖椅子", cst(2026, 11, 24, 7, 5), cst(2026, 11, 24, 5, 0), cst(2026, 11, 24, 6, 0)),
         ("早上七点半能来吗", NOW, cst(2026, 11, 24, 7, 30), cst(2026, 11, 24, 8, 30)),
         ("周六上午能来修吗", NOW, cst(2026, 11, 28, 8, 0), cst(2026, 11, 28, 12, 0)),
     ],
@@ -203,6 +220,43 @@ def test_counted_from_now(text: str, start: datetime, end: datetime) -> None:
     assert at(text, NOW) == (start, end)
 
 
+# Deadlines: from now until a day, week, month or year begins (周五之前) or ends (这周之内, 最迟后天), or for a count of
+# weeks or months (一周之内); a count of weeks or months later is that day (两周后). NOW is Monday 2026-11-23 10:00.
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("周五之前给我个处理结果", NOW, cst(2026, 11, 27, 0, 0)),
+        ("下周一之前一定要修好", NOW, cst(2026, 11, 30, 0, 0)),
+        ("明天中午之前回复我", NOW, cst(2026, 11, 24, 11, 0)),
+        ("这个周末前能弄好吗", NOW, cst(2026, 11, 28, 0, 0)),
+        ("下周之前把垃圾站的臭味处理掉", NOW, cst(2026, 11, 30, 0, 0)),
+        ("最迟后天 必须把漏水修好", NOW, cst(2026, 11, 26, 0, 0)),
+        ("今天下班前给我回个电话", NOW, cst(2026, 11, 23, 18, 0)),
+        ("这周之内能不能把暖气阀门换掉", NOW, cst(2026, 11, 30, 0, 0)),
+        ("本周内能把电梯修好吗", NOW, cst(2026, 11, 30, 0, 0)),
+        ("这个月内能把道闸换了吗", NOW, cst(2026, 12, 1, 0, 0)),
+        ("今年之内能不能把外墙修了", NOW, cst(2027, 1, 1, 0, 0)),
+        ("一周之内把楼道里的杂物清走", NOW, cst(2026, 11, 30, 10, 0)),
+        ("一个月内没修好我就不交物业费了", NOW, cst(2026, 12, 23, 10, 0)),
+        ("两周后再来回访吧", cst(2026, 12, 7, 0, 0), cst(2026, 12, 8, 0, 0)),
+        ("半个月后再来复查一下", cst(2026, 12, 8, 0, 0), cst(2026, 12, 9, 0, 0)),
+    ],
+)  # fmt: skip
+def test_deadlines_run_from_now(text: str, start: datetime, end: datetime) -> None:
+    assert at(text, NOW) == (start, end)
+
+
+def test_a_count_within_in_a_complaint_is_a_deadline_ahead() -> None:
+    times = find_times(normalize("要求贵处于一周内完成排查").text, NOW, looking_back=True)
+    assert [(t.start, t.end) for t in times] == [(NOW, cst(2026, 11, 30, 10, 0))]
+
+
+@pytest.mark.parametrize("text", ["周五前台没人接电话", "昨天之前都好好的"])
+def test_a_day_before_that_is_past_or_a_desk_is_no_deadline(text: str) -> None:
+    times = find_times(normalize(text).text, NOW)
+    assert all(t.start != NOW for t in times)
+
+
 # Weeks, months and their ends.
 @pytest.mark.parametrize(
     ("text", "start", "end"),
@@ -231,10 +285,37 @@ def test_weeks_and_months(text: str, start: datetime, end: datetime) -> None:
         ("12月1号到7号我出差", cst(2026, 12, 1, 0, 0), cst(2026, 12, 8, 0, 0)),  # the month of the first day
         ("12月28号到1月3号不在家", cst(2026, 12, 28, 0, 0), cst(2027, 1, 4, 0, 0)),
         ("12月28号到3号不在家", cst(2026, 12, 28, 0, 0), cst(2027, 1, 4, 0, 0)),  # into the next month
+        ("下周三到周五小区是不是要停水", cst(2026, 12, 2, 0, 0), cst(2026, 12, 5, 0, 0)),  # the first day's week
+        ("周五到周一不在家", cst(2026, 11, 27, 0, 0), cst(2026, 12, 1, 0, 0)),  # into the next week
     ],
 )  # fmt: skip
 def test_spans_of_days(text: str, start: datetime, end: datetime) -> None:
     assert at(text, NOW) == (start, end)
+
+
+# Noise that went on from a night until a clock hour (吵到两点): one range from the night to that hour after it,
+# not the night and a 14:00 of its own. Told in a complaint, so read back; NOW is Monday 10:00.
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("楼上昨晚吵到两点 能不能管管", cst(2026, 11, 22, 18, 0), cst(2026, 11, 23, 2, 0)),
+        ("隔壁昨天晚上打麻将闹到凌晨", cst(2026, 11, 22, 18, 0), cst(2026, 11, 23, 6, 0)),
+        ("周六晚上楼下KTV吵到三点", cst(2026, 11, 21, 18, 0), cst(2026, 11, 22, 3, 0)),
+        ("昨天晚上10点多开始一直吵到凌晨两点半", cst(2026, 11, 22, 22, 0), cst(2026, 11, 23, 2, 30)),
+        ("昨天半夜吵到四点", cst(2026, 11, 23, 0, 0), cst(2026, 11, 23, 4, 0)),
+        ("排风扇每天从早上十点转到晚上十二点", cst(2026, 11, 23, 10, 0), cst(2026, 11, 24, 0, 0)),
+        ("昨天下午一直等到五点也没人来", cst(2026, 11, 22, 13, 0), cst(2026, 11, 22, 17, 0)),
+    ],
+)  # fmt: skip
+def test_a_night_until_a_clock_is_one_range(text: str, start: datetime, end: datetime) -> None:
+    times = find_times(normalize(text).text, NOW, looking_back=True)
+    assert [(t.start, t.end) for t in times] == [(start, end)]
+
+
+def test_a_clock_in_another_clause_is_not_the_end_of_the_night() -> None:
+    times = find_times(normalize("昨天晚上停电了，师傅说到三点才能来").text, NOW)
+    assert len(times) == 2
+    assert times[1].start == cst(2026, 11, 23, 15, 0)
 
 
 # English, as residents mix it in.
@@ -305,3 +386,17 @@ def test_direction_of_a_clause(text: str, start: datetime) -> None:
 )
 def test_a_time_asked_for_is_marked(text: str, asked: bool) -> None:
     assert find_times(normalize(text).text, NOW)[0].asked is asked
+
+
+def test_last_years_end_of_year() -> None:
+    assert at("去年年底报的修 到现在都没弄", NOW) == (cst(2025, 12, 1, 0, 0), cst(2026, 1, 1, 0, 0))
+
+
+def test_a_night_until_now() -> None:
+    times = find_times(normalize("隔壁的狗从半夜叫到现在").text, NOW, looking_back=True)
+    assert [(t.start, t.end) for t in times] == [(cst(2026, 11, 23, 0, 0), NOW)]
+
+
+def test_last_years_end_of_year_before_is_no_deadline_ahead() -> None:
+    """去年年底前 has passed: the end of last year, not a range from now back to it."""
+    assert at("去年年底前就报过了", NOW) == (cst(2025, 12, 1, 0, 0), cst(2026, 1, 1, 0, 0))
