@@ -130,3 +130,47 @@ def test_a_corrected_number(text: str, expected: str) -> None:
 )
 def test_whose_number(text: str, expected: str | None) -> None:
     assert parse(text).phone == expected
+
+
+# Numbers that called the resident, or that a stranger, a seller, a courier or a driver left: no contact; an old
+# number given with the new one: the new one.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("刚才有个人说他是物业的，打电话让我交钱，号码是17312345678，是骗子吗", None),
+        ("有人冒充你们打电话过来 号码19912345670 要我扫码交费", None),
+        ("门口有人发传单说装净水器找他15612345678 你们知道吗", None),
+        ("最近老有人打18612345670推销装修，我的信息是不是你们泄露的", None),
+        ("送水的说放在门卫了，他电话是13412345678，帮我看一下在不在", None),
+        ("The delivery guy's number is 13512345670 and he never picked up", None),
+        ("I got a call from 13712345670 asking me to pay a deposit, is that you?", None),
+        ("我手机换了 以前是13612345670 现在是18812345671 麻烦更新", "18812345671"),
+        ("之前登记的15712345670不用了，新的号码是13312345671", "13312345671"),
+        ("开锁师傅的电话我有，13212345670，你们别管了", None),
+        ("楼道里贴的通下水道广告15512345670能打吗", None),
+        ("有事发邮件 13712345670@qq.com 白天不方便接电话", None),
+        ("你们那个保安队长 187 1234 5670 说话太冲了 我是7栋的 电话 159 1234 5671", "15912345671"),
+        ("The landlord's number is 13912345670 but call me first: 18912345671", "18912345671"),
+        # the resident's own, however close to these words: 车主电话 (the car's owner writes), 我是值班经理 …
+        ("我的车被划了 车主电话13812345670", "13812345670"),
+        ("我是值班经理133 1234 5670 楼道有人打架", "13312345670"),
+        ("我是房东 人在外地 房东电话 13612345670", "13612345670"),
+        ("下周的防诈骗讲座我报名 七号楼 电话13712345671", "13712345671"),
+        ("天天有人打电话推销，我家B座1108，手机13812345672", "13812345672"),
+    ],
+)  # fmt: skip
+def test_numbers_of_strangers_sellers_and_old_numbers(text: str, expected: str | None) -> None:
+    assert parse(text).phone == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("手机号码：(138)2205-6734 门口灯坏了", "13822056734"),
+        ("电话（139）1234 5678", "13912345678"),
+        ("电话 一七七·三零二六·八八一四", "17730268814"),
+        ("联系我 186·1234·5678", "18612345678"),
+    ],
+)
+def test_numbers_with_brackets_or_middle_dots(text: str, expected: str) -> None:
+    assert parse(text).phone == expected
