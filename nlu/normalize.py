@@ -26,10 +26,10 @@ _SURROGATE_OR_CONTROL = re.compile(_SURROGATES.pattern[:-1] + _CONTROL.pattern[1
 # Code point blocks where emoji live; a text without any skips the emoji library entirely.
 _MAYBE_EMOJI = re.compile(
     "[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2190-\u21ff\u2300-\u27bf\u2934\u2935\u2b00-\u2bff"
-    "\u3030\u303d\u3297\u3299\U0001f000-\U0001faff\ufe0f\u200d]"
+    "\u3030\u303d\u3297\u3299\U0001f000-\U0001faff\ufe0f\u200d\u20e3]"
 )
-_SPOKEN_DASH = re.compile(r"(?<=\d)\s*杠\s*(?=\d)")
-"""杠 (bar) between two numbers is how a dash is read out: 26杠2601 is 26-2601."""
+_SPOKEN_DASH = re.compile(r"(?<=\d)\s*[杠—–]\s*(?=\d)")
+"""杠 (bar) between two numbers is how a dash is read out: 26杠2601 is 26-2601; a dash typed long (9—2—1101) too."""
 _SPACES = re.compile(r"\s+")
 _REPEATED_PUNCT = re.compile(r"([!?,.;~。，！？、…])\1+")
 _EXCLAIM_RUN = re.compile(r"[!！]{2,}|[?？]{2,}")
@@ -140,6 +140,8 @@ def _emoji_names(text: str) -> tuple[str, tuple[str, ...]]:
     found: list[str] = []
 
     def keep(chars: str, data: dict[str, str]) -> str:
+        if chars.endswith("\u20e3") or chars == "\U0001f51f":  # a keycap (2️⃣, 🔟): the number it shows (5️⃣0️⃣2️⃣)
+            return "10" if chars == "\U0001f51f" else chars[0]
         found.append(data["en"].strip(":"))
         return " "
 
@@ -206,7 +208,7 @@ def normalize(text: str) -> Normalized:
     text = _drop_fillers(text)
     text = _join_word_spaced(_SPACES.sub(" ", text))
     text = chinese_numerals_to_digits(text)
-    if "杠" in text:  # 二十六杠二六零一: the dash of a room number, read out
+    if "杠" in text or "—" in text or "–" in text:  # 二十六杠二六零一: the dash of a room number, read out
         text = _SPOKEN_DASH.sub("-", text)
     text = _SPACES.sub(" ", text).strip()
     return Normalized(text, emojis, exclamations, traditional, truncated)

@@ -40,18 +40,20 @@ neighbour's room."""
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 3栋2单元502, 3号楼二单元502室, B座1单元1203, 7号楼3门502, 12栋2梯1003
-    ("bur", re.compile(_NOT_DIGIT_BEFORE + _B + r"\s*" + _BUILDING_WORD + r"\s*" + _U + r"\s*" + _UNIT_WORD
-                       + r"\s*(?:的)?\s*" + _R + _ROOM_WORD + _NOT_DIGIT_AFTER)),
+    ("bur", re.compile(_NOT_DIGIT_BEFORE + _B + r"\s*" + _BUILDING_WORD + r"\s*/?\s*" + _U + r"\s*" + _UNIT_WORD
+                       + r"\s*(?:的|/)?\s*" + _R + _ROOM_WORD + _NOT_DIGIT_AFTER)),
     # 3栋2-502, 3#2-502
     ("bur", re.compile(_NOT_DIGIT_BEFORE + _B + r"\s*" + _BUILDING_WORD + r"\s*" + _U + r"\s*[-/]\s*" + _R
                        + _NOT_DIGIT_AFTER)),
-    # 3-2-502, 3/2/502
+    # 3-2-502, 3/2/502, 3.2.502
     ("bur", re.compile(_NOT_DIGIT_BEFORE + _B_LETTER + r"\s*[-/]\s*" + _U + r"\s*[-/]\s*" + _R + _NOT_DIGIT_AFTER)),
+    ("bur", re.compile(_NOT_DIGIT_BEFORE + _B_LETTER + r"\." + _U + r"\." + _R + _NOT_DIGIT_AFTER)),
     # 3号楼502, B座1203, 3栋-502
     ("br", re.compile(_NOT_DIGIT_BEFORE + _B + rf"\s*(?:号楼|号栋|栋楼|栋|幢|座|#楼|#|区|{_BUILDING_TYPO})\s*-?\s*"
                       + _R + _ROOM_WORD + _NOT_DIGIT_AFTER)),
     # 16楼1603, 9层 902: a floor, then a room on that floor (`find_rooms` checks the floor); the room alone
-    ("fr", re.compile(_NOT_DIGIT_BEFORE + r"(?P<f>\d{1,2})\s*[楼层]\s*" + _R + _ROOM_WORD + _NOT_DIGIT_AFTER)),
+    ("fr", re.compile(_NOT_DIGIT_BEFORE + r"(?P<f>\d{1,2})\s*[楼层]\s*(?:的)?\s*" + _R + _ROOM_WORD
+                      + _NOT_DIGIT_AFTER)),
     # B-1203
     ("br", re.compile(r"(?<![\dA-Za-z])(?P<b>[A-Za-z])\s*-\s*" + _R + _NOT_DIGIT_AFTER)),
     # 9-603, 26-2601: a bare pair of numbers, read as building and room (as unit and room when the building is
@@ -67,8 +69,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 我是楼下1102的, 我住楼上1302: the resident is the neighbour upstairs or downstairs
     ("r", re.compile(_AM_THE_NEIGHBOUR + r"\s*" + _R + _NOT_DIGIT_AFTER)),
     ("r", re.compile(_NOT_DIGIT_BEFORE + _R + r"\s*(?:的业主|的住户|业主|住户)")),
-    # Rm 1802, Room 1203, Flat 502
+    # Rm 1802, Room 1203, Flat 502; I'm in 1803, I live in 502
     ("r", re.compile(r"(?<![A-Za-z])(?:[Rr]oom|R[Mm]|rm|[Ff]lat|[Aa]pt)\.?\s*#?\s*" + _R + _NOT_DIGIT_AFTER)),
+    ("r", re.compile(r"(?<![A-Za-z])(?:I['’]?m in|I am in|I live in|we['’]?re in|we live in)\s*" + _R
+                     + _NOT_DIGIT_AFTER)),
 ]  # fmt: skip
 
 _GATED_PATTERNS: Final[tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]] = tuple(
@@ -102,7 +106,9 @@ def _matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator
 
 
 # The resident's own room: 我是1403的, 我家是702, 住在1203, 我是楼下602的 (preferred over a room named for a neighbour).
-_OWN_WORDS = r"(?:我是|我家是?|我们家是?|我住|家住|住在|我们是|本人)"
+_OWN_WORDS = (
+    r"(?:我是|我家是?|我们家是?|我住|家住|住在|我们是|本人|I['’]?m in|I am in|I live in|we['’]?re in|we live in)"
+)
 _OWN = re.compile(rf"(?:{_OWN_WORDS}\s*(?:在|:)?|{_AM_THE_NEIGHBOUR})\s*$")
 _OWN_HEAD = re.compile(_OWN_WORDS)
 """The 住/我家 room pattern takes the word into its match (我住601 matches from 住): the mark is then at the head of the
@@ -115,6 +121,8 @@ _OTHERS = re.compile(
     + r"(?:楼上|楼下|隔壁|对门|对面|邻居|他家|她家|他们家|别人家)"
     r"[^,，。!！?？\s]{0,3}$"
 )
+_OTHERS_AFTER = re.compile(r"(?:的)?(?:那家|那户|那一户|那个业主|那位业主)")
+"""Right after a room: that household (1502那家的狗, 801那户在装修): a neighbour's room."""
 
 # Numbers that are not rooms: parking spaces (车位号B2-036, 车位A区115, B1-207, 负1层107车位) and emergency
 # numbers after a dialling verb (打了119, 拨120, 报110), codes (取件码5-2-1003). They are blanked out before rooms are
@@ -198,7 +206,7 @@ def find_rooms(text: str) -> list[RoomMention]:
             if any(start < e and s < end for s, e in taken):
                 continue
             taken.append((start, end))
-            others = bool(_OTHERS.search(text[max(0, start - 8) : start]))
+            others = _neighbours(text, start, end)
             own = not others and bool(
                 _OWN.search(text[max(0, start - 8) : start])
                 or _OWN_HEAD.match(text, start)
@@ -227,8 +235,19 @@ def _corrected(text: str, mentions: list[RoomMention]) -> list[RoomMention]:
             continue
         wrong, at = before[-1], marker.end()
         after = [m for m in mentions if m.start == at or (m.start <= at < m.end)]
-        if after:
+        if after:  # the whole room again, or its unit and room (1单元1101，不对，是2单元1001: the building kept)
+            right = after[0]
+            if right.unit and wrong.canonical.count("-") == 2:
+                building = wrong.canonical.partition("-")[0]
+                fixed = replace(right, canonical=f"{building}-{right.unit}-{right.canonical}", unit="")
+                mentions = [fixed if m is right else m for m in mentions]
             mentions = [m for m in mentions if m is not wrong]
+            continue
+        unit = _UNIT_FIX.match(text, at)
+        if unit is not None and wrong.canonical.count("-") == 2:  # 3单元1102 不对 是2单元: the unit alone
+            building, _, room = wrong.canonical.split("-")
+            fixed = replace(wrong, canonical=f"{building}-{int(unit.group('u'))}-{room}")
+            mentions = [fixed if m is wrong else m for m in mentions]
             continue
         bare = _BARE.match(text, at)
         if bare is None or not _plausible_room(bare.group("r")):
@@ -239,6 +258,9 @@ def _corrected(text: str, mentions: list[RoomMention]) -> list[RoomMention]:
         mentions = [fixed if m is wrong else m for m in mentions]
     return sorted(mentions, key=lambda m: m.start)
 
+
+_UNIT_FIX = re.compile(r"(?P<u>\d{1,2})\s*单元(?!\s*\d)")
+"""A unit said alone after a correction word (不对 是二单元)."""
 
 # A building (and unit) named on its own, apart from the room: 我家2102，22号楼 / 我是15栋1单元的，住1203.
 # A digit right after it would be the room, unless it is a floor or a count (1号楼2台电梯, 5号楼3部电梯).
@@ -283,10 +305,10 @@ def _with_building(text: str, mentions: list[RoomMention], starts: list[int]) ->
         return mentions
     if not mentions:
         # 1203的 8号楼 / 3201 25栋: with a building named, one bare 3-4 digit number is the room.
-        bare = [m for m in _BARE.finditer(text) if not _BUILDING_ALONE.match(text, m.start())]
+        bare = _bare_rooms(text)
         if len(bare) != 1:
             return mentions
-        mentions = [RoomMention(bare[0].group("r"), bare[0].start(), bare[0].end(), False)]
+        mentions = bare
     building, unit = buildings.pop()
     if not unit:  # 703，1单元，20栋: the unit said apart too
         units = {
@@ -295,6 +317,23 @@ def _with_building(text: str, mentions: list[RoomMention], starts: list[int]) ->
         unit = units.pop() if len(units) == 1 else ""
     unit = str(int(unit)) if unit else ""
     return [_in_building(m, building, m.unit or unit) for m in mentions]
+
+
+def _bare_rooms(text: str) -> list[RoomMention]:
+    """The bare 3-4 digit numbers of a text that names a building apart, as rooms: one corrected gives way to the
+    next (201，不好意思是202), one said again counts once (602对 602), one marked as a neighbour's stays marked."""
+    bare = [m for m in _BARE.finditer(text) if not _BUILDING_ALONE.match(text, m.start())]
+    rooms = [RoomMention(m.group("r"), m.start(), m.end(), _neighbours(text, m.start(), m.end())) for m in bare]
+    kept = [  # not 我在1402 他们家应该是1302: a neighbour's room after it corrects nothing
+        m for m, following in zip(rooms, [*rooms[1:], None], strict=False)
+        if following is None or following.others or not corrections().search(text, m.end, following.start)
+    ]  # fmt: skip
+    return kept[:1] if len({m.canonical for m in kept}) == 1 else kept
+
+
+def _neighbours(text: str, start: int, end: int) -> bool:
+    """Whether a room is marked as a neighbour's: 楼上1302 or 对门的602 before it, 那家 after it."""
+    return bool(_OTHERS.search(text[max(0, start - 8) : start]) or _OTHERS_AFTER.match(text, end))
 
 
 def _in_building(mention: RoomMention, building: str, unit: str) -> RoomMention:
@@ -359,7 +398,7 @@ def _lone_room(text: str) -> list[RoomMention]:
 
 def own_room(mentions: list[RoomMention]) -> str | None:
     """The resident's own room: the first one they call their own (我是1403的), else the first mention not marked as
-    a neighbour's, else the first one."""
+    a neighbour's, else the first one (对门王奶奶…她家是8-2-1103: the room the request is for)."""
     if not mentions:
         return None
     for m in mentions:

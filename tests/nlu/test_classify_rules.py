@@ -340,3 +340,16 @@ def test_a_burning_smell_with_the_breaker_off_stays_a_danger() -> None:
 )
 def test_dangers_read_more_widely(text: str) -> None:
     assert parse(text).urgency == "critical"
+
+
+def test_a_person_with_dementia_not_found_is_critical_by_rule() -> None:
+    result = parse("我爸有点老年痴呆 下午自己出门了 找了一圈没找到")
+    assert result.urgency == "critical"
+    assert any("危险信号" in cue.evidence and "没找到" in cue.evidence for cue in result.cues)
+
+
+def test_a_person_missing_since_last_night_is_missing_now() -> None:
+    """昨天晚上 before the cue would tell it as past; 没回来 says the state goes on (the [past] ongoing words)."""
+    result = parse("我外公有点糊涂 昨天晚上出去散步就没回来 手机也没带")
+    assert result.urgency == "critical"
+    assert any("危险信号" in cue.evidence for cue in result.cues)

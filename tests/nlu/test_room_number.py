@@ -72,3 +72,26 @@ def test_matching_from_run_starts_finds_what_finditer_finds(text: str) -> None:
     starts = [m.start() for m in _RUN_START.finditer(text)]
     for pattern in [p for _, p in _PATTERNS] + [_BUILDING_ALONE, _BARE]:
         assert [m.span() for m in _matches(pattern, text, starts)] == [m.span() for m in pattern.finditer(text)]
+
+
+# Voice input and chat: a resident corrects part of the room (the unit, the room, or both with a word in English),
+# separates its parts with dashes, dots or slashes, writes its digits as keycap emoji, or says it twice.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("7栋三单元1102 不对 是二单元 厨房水龙头关不紧", "7-2-1102"),
+        ("12号楼1单元601，说错了，是2单元602", "12-2-602"),
+        ("我家803 sorry 903 阳台漏水", "903"),
+        ("二零一，不好意思是二零二，九号楼的，门铃不响", "9-202"),
+        ("9—2—1101 暖气片漏水", "9-2-1101"),
+        ("地址 5.1.302 下水道堵了", "5-1-302"),
+        ("4栋/2单元/1502 楼道灯不亮", "4-2-1502"),
+        ("3️⃣号楼 6️⃣0️⃣1️⃣ 门锁坏了", "3-601"),
+        ("我是七号楼的 六零二对 六零二 水管爆了", "7-602"),
+        ("五号楼 幺洞洞六 卫生间漏水", "5-1006"),
+        ("9楼的902 门口感应灯坏了", "902"),
+        ("the flat above, room 1503, floods us again. I'm in 1403", "1403"),
+    ],
+)
+def test_corrections_separators_and_repetitions(text: str, expected: str) -> None:
+    assert room(text) == expected
