@@ -91,6 +91,9 @@ def test_matching_from_run_starts_finds_what_finditer_finds(text: str) -> None:
         ("五号楼 幺洞洞六 卫生间漏水", "5-1006"),
         ("9楼的902 门口感应灯坏了", "902"),
         ("the flat above, room 1503, floods us again. I'm in 1403", "1403"),
+        ("3栋2单元501，哦不，是601 门禁坏了", "3-2-601"),
+        ("十二号楼 一零零二 不不 一零零三 下水道堵了", "12-1003"),
+        ("刚才说的是25号楼3单元603 其实是2单元 马桶漏水", "25-2-603"),
     ],
 )
 def test_corrections_separators_and_repetitions(text: str, expected: str) -> None:
