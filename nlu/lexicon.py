@@ -111,7 +111,9 @@ class Lexicon:
 
     raw: dict[str, Any]
     typos: re.Pattern[str]
-    typo_map: dict[str, str]
+    """Every [typos] entry, each a named group."""
+    typo_fixes: dict[str, str]
+    """The fix of each group of `typos`."""
     literal_groups: dict[str, tuple[str, ...]]
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     scanner: _Scanner
@@ -152,7 +154,7 @@ def lexicon() -> Lexicon:
     """The lexicon, loaded and compiled on first use."""
     with LEXICON_PATH.open("rb") as fh:
         raw = tomllib.load(fh)
-    typo_map = dict(raw["typos"])
+    typos, typo_fixes = _typo_table(raw["typos"])
     literal_groups: dict[str, tuple[str, ...]] = {}
     patterns = []
     for group in CUE_GROUPS:
@@ -171,8 +173,8 @@ def lexicon() -> Lexicon:
             factors.setdefault(string, []).append(i)
     return Lexicon(
         raw=raw,
-        typos=alternation(list(typo_map)),
-        typo_map=typo_map,
+        typos=typos,
+        typo_fixes=typo_fixes,
         literal_groups=literal_groups,
         patterns=tuple(patterns),
         scanner=_Scanner(literal_groups, factors),
@@ -207,10 +209,19 @@ def lexicon() -> Lexicon:
     )
 
 
+def _typo_table(table: dict[str, str]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for the [typos] table, each entry a named group (`t0`, `t1` ...), and the fix of each group. An
+    entry is a slip as written or, with `re:`, a regular expression whose lookarounds keep it out of other words
+    (楼水 is no slip in 3号楼水管); it must not capture groups of its own."""
+    entries = sorted(table.items(), key=lambda item: len(item[0]), reverse=True)
+    parts = [f"(?P<t{i}>{key[3:] if key.startswith('re:') else re.escape(key)})" for i, (key, _) in enumerate(entries)]
+    return re.compile("|".join(parts)), {f"t{i}": fix for i, (_, fix) in enumerate(entries)}
+
+
 def fix_typos(text: str) -> str:
     """Correct the homophones and slips listed under [typos] (楼水 → 漏水)."""
     lex = lexicon()
-    return lex.typos.sub(lambda m: lex.typo_map[m.group()], text)
+    return lex.typos.sub(lambda m: lex.typo_fixes[m.lastgroup or ""], text)
 
 
 _new_cue = tuple.__new__
