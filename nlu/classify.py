@@ -29,7 +29,13 @@ model's `critical` probability under which the danger words no longer make it cr
 found (找到了) too, 843 → 836."""
 SHORT_MESSAGE: Final[int] = 8
 """A message of at most this many characters is too short to describe a dangerous situation: the model alone does not
-make it critical (在我家门口, answering "where?" in a form, did); a danger word in it still does."""
+make it critical (在我家门口, answering "where?" in a form, did); a danger word in it still does, and so does the model
+when it finds the message more likely critical than not (SHORT_MESSAGE_CRITICAL)."""
+SHORT_MESSAGE_CRITICAL: Final[float] = 0.5
+"""Model probability of `critical` from which a short message with no word of danger is critical all the same (爸爸
+不喘气了, 娃把头卡栏杆里了). Of the corpus's and challenge sets' messages of at most SHORT_MESSAGE characters, every one
+at 0.2 or above is labelled critical (93); four of them, at 0.62 to 0.99, had been left normal. 在我家门口 is at
+0.08."""
 DANGER_GROUPS: Final[frozenset[str]] = frozenset(
     {"critical", "danger_word", "urgent", "emergency", "harm", "person_at_risk", "body_harm"}
 )
@@ -172,6 +178,7 @@ def decide(analysis: Analysis, models: Models) -> Decision:
         len(analysis.text) > SHORT_MESSAGE
         or not DANGER_GROUPS.isdisjoint(live)
         or DANGER_PAIR in analysis.feature_kinds.others
+        or urgency_probs["critical"] >= SHORT_MESSAGE_CRITICAL
     )
     decision.cues.append(Cue("urgency", decision.urgency, f"模型 {decision.confidence['urgency']:.2f}"))
     called_off = withdrawal + live.get("resolved", [])

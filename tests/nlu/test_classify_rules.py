@@ -6,7 +6,13 @@ import pytest
 
 from nlu import parse
 from nlu.analysis import analyse
-from nlu.classify import CATEGORY_MIX_FLOOR, SHORT_MESSAGE, _category_probabilities, _live_terms
+from nlu.classify import (
+    CATEGORY_MIX_FLOOR,
+    SHORT_MESSAGE,
+    SHORT_MESSAGE_CRITICAL,
+    _category_probabilities,
+    _live_terms,
+)
 from nlu.model import models, type_features
 
 
@@ -20,6 +26,15 @@ def test_a_short_answer_with_no_word_of_danger_is_not_critical(text: str) -> Non
 @pytest.mark.parametrize("text", ["救命", "着火了", "煤气味好大", "电梯困人", "有人晕倒了"])
 def test_a_short_message_with_a_word_of_danger_stays_critical(text: str) -> None:
     assert parse(text).urgency == "critical"
+
+
+@pytest.mark.parametrize("text", ["老爸不喘气了", "娃把头卡栏杆里了", "醉汉躺路中间"])
+def test_a_short_message_the_model_finds_more_likely_critical_than_not_is_critical(text: str) -> None:
+    # no word of the [critical] list, but the model is sure enough: not breathing, a child's head stuck
+    request = parse(text)
+    assert len(request.normalized) <= SHORT_MESSAGE
+    assert request.confidence["critical"] >= SHORT_MESSAGE_CRITICAL
+    assert request.urgency == "critical"
 
 
 # Fee complaints that read as questions: which of them leaves the type in doubt depends on the trained model,
