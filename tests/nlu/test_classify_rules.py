@@ -368,3 +368,28 @@ def test_a_person_missing_since_last_night_is_missing_now() -> None:
     result = parse("我外公有点糊涂 昨天晚上出去散步就没回来 手机也没带")
     assert result.urgency == "critical"
     assert any("危险信号" in cue.evidence for cue in result.cues)
+
+
+# Danger signs told in words the lexicon did not read: a shock from touching something, a child climbing out over a
+# window or balcony, a Cantonese fall that leaves someone unable to get up. Each is critical by rule (a cue says so).
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("一碰热水器的开关就电一下 手都麻了 孩子也在用", "电一下"),
+        ("摸了下楼道的铁扶手电了我一下 好多人上下楼", "电了我一下"),
+        ("对面楼有个小朋友在八楼窗户那里往外爬 大人不在", "往外爬"),
+        ("隔篱阿伯喺楼梯度跌低咗 起唔到身", "跌低咗"),
+    ],
+)
+def test_danger_signs_in_other_words_are_critical_by_rule(text: str, term: str) -> None:
+    result = parse(text)
+    assert result.urgency == "critical"
+    assert any("危险信号" in cue.evidence and term in cue.evidence for cue in result.cues)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["手机充电一下就好了", "地漏里有蟑螂往外爬", "股价跌低了好多", "楼价跌低咗好多 物业费仲加"],
+)
+def test_their_look_alikes_are_not(text: str) -> None:
+    assert parse(text).urgency != "critical"
