@@ -31,6 +31,7 @@ test: lint
 
 # Rebuild the NLU model artefact from the labelled corpus (never edit the artefact by hand).
 nlu-model: $(VENV)/.installed-dev
+	$(BIN)/python -m nlu.homophone_table
 	$(BIN)/python -m nlu.train
 
 bench: $(VENV)/.installed-dev

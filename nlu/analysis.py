@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from nlu.features import Features, extract_features
+from nlu.homophones import fix_homophones
 from nlu.lexicon import CueMatch, find_cues, fix_typos
 from nlu.normalize import Normalized, normalize
 from nlu.phone import find_phones, own_phone
@@ -57,7 +58,7 @@ def count_problems(text: str) -> int:
 def analyse(raw: str) -> Analysis:
     """Normalise, tokenise and gather cues and entities. Pure and side-effect free."""
     normalized = normalize(raw)
-    text = fix_typos(normalized.text)
+    text = fix_homophones(fix_typos(normalized.text))
     words = tokens(text)
     cues = find_cues(text)
     phones = find_phones(text)
