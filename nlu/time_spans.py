@@ -11,20 +11,24 @@ from nlu.request import TimeRange
 from nlu.time_words import YEARS, Reading, at, monday_of, month_start
 
 SPAN_TRIGGER: Final = re.compile(
-    r"(?=[小钟分天过现马立会刚前上这本下月年周期拜今])"  # the first characters, checked before the alternatives
+    r"(?=[小钟分天过现马立会刚前上这本下月年周期拜今明近最])"  # the first characters, checked before the alternatives
     r"(?:小时|钟头|分钟|天\s*[以之内后前]|过\s*\d|现在|马上|立[刻即]|会|刚[才刚]|前几天|[上这本下]个?(?:周|星期|礼拜|月)"
-    r"|月[初中底末]|年[底末]|(?:周|期|拜|月)\s*[以之内后前]|今年)"
+    r"|月[初中底末]|年[底末]|(?:周|期|拜|月)\s*[以之内后前]|今年|今明|明后|[这近]\s*(?:2|一两|两三|2三|几|些)\s*天)"
 )
 """Every span this module reads holds one of these: `find_times` skips a text with none."""
 
 _FROM_NOW = re.compile(
-    r"(?=[\d半过现马立一待等刚前])"  # the first characters, checked before the alternatives
+    r"(?=[\d半过现马立一待等刚前今明这近最])"  # the first characters, checked before the alternatives
     r"(?:(?P<n>\d{1,3}|半)\s*个?\s*(?P<unit>小时|钟头|分钟|天|周|星期|礼拜|月)\s*(?P<dir>以内|之内|内|以后|之后|后|以前|之前|前)"
     r"|过\s*(?P<later_n>\d{1,3}|半)\s*个?\s*(?P<later_unit>小时|钟头|分钟|天)"  # 过1个小时再来, 过两天: later
     # 现在能来吗, 马上派人, 一会儿过来: now asked for (到现在还没修, 放一会儿就清了 are no time to record)
     r"|(?P<soon>现在|马上|立刻|立即|一会儿?|待会儿?|等会儿?)(?=\s*(?:就|再)?\s*(?:能|可以|过来|来|派|安排|上门|处理|到))"
     r"|(?P<just>刚才|刚刚)"
-    r"|(?P<days>前几天))"
+    r"|(?P<days>前几天)"
+    # two days named together: 今明两天, 明后天
+    r"|(?P<pair>今明|明后)\s*2?\s*天"
+    # these days: 这两天, 这一两天, 这几天; recent days: 最近几天, 近两天
+    r"|(?:(?P<recent>最?近)|这)\s*(?P<these>2|一两|两三|2三|几|些)\s*天)"
 )
 _WHOLE = re.compile(
     r"(?=[上这本下月年今])"  # the first characters, checked before the alternatives
@@ -45,6 +49,8 @@ _DAYS_IN: Final[dict[str, float]] = {"天": 1, "周": 7, "星期": 7, "礼拜": 
 """Days in a unit counted from now (半个月: 15 days; whole months are counted by the calendar)."""
 _RECENT_DAYS: Final[int] = 5
 """前几天: the last five days."""
+_THESE_DAYS: Final[dict[str, int]] = {"2": 2, "一两": 2, "两三": 3, "2三": 3, "几": 3, "些": 3}
+"""这两天, 这几天: how many days, today included, ahead (asked for: from now), back (told of: up to now) or both."""
 
 
 def span_times(text: str, now: datetime, looking_back: bool) -> list[tuple[int, int, TimeRange]]:
@@ -53,14 +59,29 @@ def span_times(text: str, now: datetime, looking_back: bool) -> list[tuple[int, 
     for pattern in (_FROM_NOW, _WHOLE):
         for match in pattern.finditer(text):
             reading = Reading(text, match.start(), match.end(), looking_back)
-            start, end = _from_now(match, now) if pattern is _FROM_NOW else _whole(match, now, reading.back)
+            start, end = (
+                _from_now(match, now, reading.asks, reading.back)
+                if pattern is _FROM_NOW
+                else _whole(match, now, reading.back)
+            )
             asked = end > now and reading.asks()
             found.append((match.start(), match.end(), TimeRange(start, end, match.group(), asked)))
     return found
 
 
-def _from_now(match: re.Match[str], now: datetime) -> tuple[datetime, datetime]:
+def _from_now(
+    match: re.Match[str], now: datetime, asks: Callable[[], bool], back: Callable[[], bool]
+) -> tuple[datetime, datetime]:
     today = now.date()
+    if match.group("pair"):
+        first = today + timedelta(days=0 if match.group("pair") == "今明" else 1)
+        return at(first, 0, 0, now), at(first + timedelta(days=2), 0, 0, now)
+    if match.group("these"):  # ahead when asked for; the days up to now when told of; else both (我这几天出差)
+        days = _THESE_DAYS[match.group("these")]
+        ahead, behind = at(today + timedelta(days=days), 0, 0, now), at(today - timedelta(days=days - 1), 0, 0, now)
+        if asks():
+            return now, ahead
+        return (behind, now) if match.group("recent") or back() else (behind, ahead)
     if match.group("soon"):
         return now, now + _SOON
     if match.group("just"):

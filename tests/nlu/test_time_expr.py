@@ -400,3 +400,25 @@ def test_a_night_until_now() -> None:
 def test_last_years_end_of_year_before_is_no_deadline_ahead() -> None:
     """去年年底前 has passed: the end of last year, not a range from now back to it."""
     assert at("去年年底前就报过了", NOW) == (cst(2025, 12, 1, 0, 0), cst(2026, 1, 1, 0, 0))
+
+
+# Two days named together (今明两天, 明后天) and "these days" (这两天, 这几天): ahead where a visit is asked for, the
+# days before now where something is told of.
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("明后天来修都行", cst(2026, 11, 24, 0, 0), cst(2026, 11, 26, 0, 0)),
+        ("明后两天我都在家", cst(2026, 11, 24, 0, 0), cst(2026, 11, 26, 0, 0)),
+        ("今明两天都有人在家", cst(2026, 11, 23, 0, 0), cst(2026, 11, 25, 0, 0)),
+        ("这两天能来修一下吗", cst(2026, 11, 23, 10, 0), cst(2026, 11, 25, 0, 0)),
+        ("这一两天能修好吗", cst(2026, 11, 23, 10, 0), cst(2026, 11, 25, 0, 0)),
+        ("这几天能安排师傅吗", cst(2026, 11, 23, 10, 0), cst(2026, 11, 26, 0, 0)),
+        ("这几天一直漏水", cst(2026, 11, 21, 0, 0), cst(2026, 11, 23, 10, 0)),
+        ("最近几天老是停电", cst(2026, 11, 21, 0, 0), cst(2026, 11, 23, 10, 0)),
+        ("这两天楼上一直在装修", cst(2026, 11, 22, 0, 0), cst(2026, 11, 23, 10, 0)),
+        ("我这几天出差不在家", cst(2026, 11, 21, 0, 0), cst(2026, 11, 26, 0, 0)),  # neither: around now
+    ],
+)  # fmt: skip
+def test_two_days_and_these_days(text: str, start: datetime, end: datetime) -> None:
+    assert at(text, NOW) == (start, end)
+
