@@ -421,4 +421,3 @@ def test_last_years_end_of_year_before_is_no_deadline_ahead() -> None:
 )  # fmt: skip
 def test_two_days_and_these_days(text: str, start: datetime, end: datetime) -> None:
     assert at(text, NOW) == (start, end)
-
