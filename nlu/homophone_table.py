@@ -3,7 +3,8 @@
 Residents type with pinyin input methods and dictate to speech-to-text, which pick the wrong character of the same
 sound: 煤起味 for 煤气味, 暖企 for 暖气, 门尽 for 门禁, 臭谁 for 臭水. The table lists, for each domain word (the
 property words of data/userdict.txt and the lexicon's literal terms, two to four Chinese characters), every spelling
-with one character replaced by another common character of the same toneless pinyin, less spellings that are words
+with one character replaced by another common character of the same toneless pinyin, or some or all of its
+characters typed as pinyin (lou水, tingshui), less spellings that are words
 themselves (jieba's dictionary, the domain dictionary, the lexicon) or that ordinary text writes across words. The
 last is a noisy-channel test on jieba's word frequencies: a slip is kept only where the word it would become is at
 least SLIP_ODDS times likelier than the slip read as the words it segments into (煤起 → 煤气 and 衰倒 → 摔倒 are
@@ -22,7 +23,7 @@ import logging
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Final
 
@@ -38,6 +39,15 @@ SLIP_ODDS: Final[float] = 100.0
 ordinary words: about one slip in a hundred words typed. At 100, 煤起味, 暖企, 物叶, 点梯, 冒眼 and 抽畜 are put
 right, and none of 谁管 (1.2 orders of magnitude), 没睡, 送了, 调了, 那走, 秃了 (0 to 0.6) is taken for a slip;
 楼水 (1.4) and 门尽 (0.3) are left to the hand-kept [typos] table of the lexicon."""
+
+
+DOMAIN_ODDS: Final[float] = 5.0
+"""A word typed wholly in pinyin is taken for the domain word only where no word of jieba's dictionary that sounds
+the same is more than this many times as frequent (loushui: 漏水 71 against 漏税 76; meiyou is 没有, not 煤油;
+laoban 老板, not 老伴; jinqi 近期, not 锦旗)."""
+MIN_SPELLED: Final[int] = 5
+"""Letters a domain word typed wholly in pinyin must have (dianti, loushui, tingshui): shorter ones, wuye or baoan,
+are easily other words or initials."""
 
 
 def common_characters() -> list[str]:
@@ -100,6 +110,8 @@ def build(words: Iterable[str], texts: list[str]) -> dict[str, str]:
     taken |= set(lexicon().literal_groups) | set(words)
     fixes: dict[str, set[str]] = defaultdict(set)
     for word in words:
+        for spelled in _spelled(word, lazy_pinyin(word, style=Style.NORMAL)):
+            fixes[spelled].add(word)
         for i, (char, sound) in enumerate(zip(word, lazy_pinyin(word, style=Style.NORMAL), strict=True)):
             if not _replaceable(word, i):
                 continue
@@ -108,6 +120,13 @@ def build(words: Iterable[str], texts: list[str]) -> dict[str, str]:
                 if other != char and other not in FUNCTION_CHARACTERS and slip not in taken:
                     fixes[slip].add(word)
     unique = {slip: next(iter(targets)) for slip, targets in fixes.items() if len(targets) == 1}
+    rivals = _rivals_by_sound()
+    frequency = _frequencies()
+    for slip, word in list(unique.items()):  # tingshui is 停水, but meiyou is 没有 far more often than 煤油
+        if slip.isascii():
+            rival, rival_frequency = rivals.get(slip, (word, 0))
+            if rival != word and DOMAIN_ODDS * frequency.get(word, 0) < rival_frequency:
+                del unique[slip]
     counts = _counts(set(unique), texts)
     likelihood = _unigram_likelihood()
     return {
@@ -115,6 +134,44 @@ def build(words: Iterable[str], texts: list[str]) -> dict[str, str]:
         for slip, word in sorted(unique.items())
         if not counts.get(slip) and likelihood(word) >= SLIP_ODDS * likelihood(slip)
     }
+
+
+def _spelled(word: str, sounds: list[str]) -> Iterator[str]:
+    """The word with some or all of its characters typed as their pinyin (lou水, 门jin卡, tingshui): an input method
+    left in Latin letters. Not a syllable of one letter (保a), nor the whole word in fewer than MIN_SPELLED letters."""
+    for mask in range(1, 2 ** len(word)):
+        typed = [i for i in range(len(word)) if mask >> i & 1]
+        if any(len(sounds[i]) < 2 or not sounds[i].isascii() or not sounds[i].isalpha() for i in typed):
+            continue
+        spelled = "".join(sounds[i] if mask >> i & 1 else char for i, char in enumerate(word))
+        if len(typed) < len(word) or len(spelled) >= MIN_SPELLED:
+            yield spelled
+
+
+def _frequencies() -> dict[str, int]:
+    """jieba's word frequencies."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    segmenter = jieba.Tokenizer()
+    segmenter.initialize()
+    return segmenter.FREQ
+
+
+def _rivals_by_sound() -> dict[str, tuple[str, int]]:
+    """For each toneless pinyin spelling, the most frequent word of two to four characters in jieba's dictionary that
+    sounds so, with its frequency."""
+    import jieba
+    from pypinyin import Style, lazy_pinyin
+
+    best: dict[str, tuple[str, int]] = {}
+    for line in (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8").splitlines():
+        word, count = line.split(" ", 2)[:2]
+        if 2 <= len(word) <= 4:
+            sound = "".join(lazy_pinyin(word, style=Style.NORMAL))
+            if int(count) > best.get(sound, ("", 0))[1]:
+                best[sound] = (word, int(count))
+    return best
 
 
 def _unigram_likelihood() -> Callable[[str], float]:

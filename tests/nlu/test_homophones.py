@@ -17,6 +17,10 @@ from nlu.homophones import HOMOPHONES_PATH, fix_homophones
         ("插座一插上就冒眼", "插座一插上就冒烟"),
         ("帮忙叫个救户车", "帮忙叫个救护车"),
         ("无业费怎么交", "物业费怎么交"),
+        # typed in pinyin, wholly or in part: the input method was left in Latin letters
+        ("dianti坏了", "电梯坏了"),
+        ("家里lou水了", "家里漏水了"),
+        ("门jin卡丢了", "门禁卡丢了"),
     ],
 )
 def test_a_slip_is_put_right(text: str, expected: str) -> None:
@@ -33,6 +37,9 @@ def test_a_slip_is_put_right(text: str, expected: str) -> None:
         "这到底谁管",  # ordinary words (谁管 / 水管)
         "我妈上礼拜摔了一跤",
         "下雨了衣服收不了",
+        "meiyou人来",  # 没有, far more often than 煤油
+        "我跟laoban说了",  # 老板, not 老伴
+        "blouse上有水",
     ],
 )
 def test_ordinary_text_that_sounds_the_same_stays(text: str) -> None:
