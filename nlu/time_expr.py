@@ -71,9 +71,12 @@ _CLOCK = (
 _CLOCK_END = (
     r"(?:到|至|-|~|—)(?:(?P<period2>" + "|".join(PERIODS) + r"))?(?P<h2>\d{1,2})(?:点|:|：|时)?(?P<m2>半|\d{1,2}分?)?"
 )
-_EDGE = r"(?:(?P<approx>左右)|(?P<edge>之前|以前|前(?![台面门])|之后|以后|后(?![面门台])))?"
-"""Before or after the clock time: 7点前 is the period (or the day) up to 7, 8点以后 from 8 to the period's end;
-3点左右 half an hour either side."""
+_EDGE = (
+    r"(?:(?P<approx>左右|前后|来钟)"
+    r"|(?P<edge>之前|以前|前(?![台面门])|不到(?![位人场岗家])|之后|以后|后(?![面门台])))?"
+)
+"""Before or after the clock time: 7点前 (or 7点不到) is the period (or the day) up to 7, 8点以后 from 8 to the
+period's end; 3点左右 (3点前后, 3点来钟) half an hour either side."""
 _EXPR = re.compile(
     r"(?!\s)(?:" + _DAY + r")?\s*(?:" + _PERIOD + r")?\s*(?:" + _CLOCK + r"(?:" + _CLOCK_END + r"|" + _EDGE + r"))?"
 )
@@ -245,7 +248,7 @@ def _period_of(match: re.Match[str]) -> str | None:
 def _edge_range(edge: str, clock: datetime, day: date, period: str | None, now: datetime) -> tuple[datetime, datetime]:
     """The range before (7点前) or after (8点以后) a clock time on `day`: bounded by the period named, else by the
     start of service hours before it and a few hours after it; a range before a time that has begun runs from now."""
-    if edge.endswith("前"):
+    if edge.endswith("前") or edge == "不到":
         first = PERIODS[period][0] if period else DAY_START
         start = at(day, first, 0, now)
         if now < clock and (start < now or (period is None and day == now.date())):

@@ -421,3 +421,18 @@ def test_last_years_end_of_year_before_is_no_deadline_ahead() -> None:
 )  # fmt: skip
 def test_two_days_and_these_days(text: str, start: datetime, end: datetime) -> None:
     assert at(text, NOW) == (start, end)
+
+
+# About a clock (九点前后, 八点来钟: as 左右, half an hour either side), and not yet a clock
+# (十点不到: before it, as 前).
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("明天九点前后来", cst(2026, 11, 24, 8, 30), cst(2026, 11, 24, 9, 30)),
+        ("明天晚上八点来钟到家", cst(2026, 11, 24, 19, 30), cst(2026, 11, 24, 20, 30)),
+        ("明天上午十点不到能来吗", cst(2026, 11, 24, 8, 0), cst(2026, 11, 24, 10, 0)),
+    ],
+)  # fmt: skip
+def test_about_and_not_yet_a_clock(text: str, start: datetime, end: datetime) -> None:
+    assert at(text, NOW) == (start, end), at(text, NOW)
+    assert at(text.replace("不到", "前").replace("前后", "左右").replace("来钟", "左右"), NOW) == (start, end)
