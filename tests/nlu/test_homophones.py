@@ -2,8 +2,10 @@
 shipped table is exactly what `python -m nlu.homophone_table` builds."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from nlu import parse
+from nlu import parse, parse_strict
 from nlu.homophone_table import build, corpus_texts, domain_words
 from nlu.homophones import HOMOPHONES_PATH, fix_homophones
 
@@ -63,3 +65,15 @@ def test_the_table_is_built_from_the_domain_words_and_never_edited_by_hand() -> 
 def test_no_slip_of_the_table_occurs_in_the_corpus() -> None:
     """The corpus is read as residents write; the table changes none of its messages (nor the model's features)."""
     assert all(fix_homophones(text) == text for text in corpus_texts())
+
+
+_PIECES = ["暖企", "门尽", "lou水", "dianti", "meiyou", "3号楼", "水管", "垫着了", "1部", "能用"]
+_PIECES += ["abc", " ", "，", "了", "😡"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=20).map("".join))
+def test_slips_mixed_with_anything_never_break_the_parse(text: str) -> None:
+    fixed = fix_homophones(text)
+    assert len(fixed) <= len(text)  # a slip is never longer than its word's spelling
+    parse_strict(text)
