@@ -53,9 +53,11 @@ the exit), not a day of the month."""
 
 _DAY = (
     r"(?P<rel>" + "|".join(sorted(RELATIVE_DAYS, key=len, reverse=True)) + ")"
-    r"|(?P<wkpre>上上|上个?|下下|下个?|这个?|本)?(?:周|星期|礼拜)(?P<wd>[1-7一二三四五六日天])"
-    r"|(?P<weekend>(?P<wepre>上上|上个?|下下|下个?|这个?|本)?周末)"
+    r"|(?P<wkpre>上上|上个?|下下|下个?|这个?|本)?(?:周|星期|礼拜)(?P<wd>[1-7一二三四五六日天])(?<![6六](?=日))"
+    r"|(?P<weekend>(?P<wepre>上上|上个?|下下|下个?|这个?|本)?(?:周末|(?:周|星期|礼拜)[6六]日))"
     r"|(?:(?P<mrel>上|这|本|下下|下)个?月|(?P<mon>\d{1,2})月)?(?P<dom>\d{1,2})(?:日|号)(?!" + _NUMBERED_THING + ")"
+    # 12月3上午: a month and day without 日 or 号, read only before a period or a clock (as 12.3下午 below)
+    r"|(?P<mon3>1[0-2]|0?[1-9])月(?P<dom3>3[01]|[12]\d|0?[1-9])(?=\s*(?:" + "|".join(PERIODS) + r"|\d{1,2}(?:点|:)))"
     # 12.3下午, 12-03上午10点: a month and day written with a dot or dash, read only before a period or a clock
     r"|(?P<mon2>1[0-2]|0?[1-9])[.\-/](?P<dom2>3[01]|[12]\d|0?[1-9])(?=\s*(?:"
     + "|".join(PERIODS)
@@ -134,6 +136,8 @@ def _day(match: re.Match[str], now: datetime, back: Callable[[], bool]) -> date 
         return _day_of_month(today, match.group("mon"), match.group("dom"), back())
     if match.group("dom2"):
         return _day_of_month(today, match.group("mon2"), match.group("dom2"), back())
+    if match.group("dom3"):
+        return _day_of_month(today, match.group("mon3"), match.group("dom3"), back())
     return None
 
 
@@ -280,7 +284,8 @@ _TIMES_AFTER = re.compile(r"\s*(?:次(?![卧日])|回|趟|遍)")
 _DIGIT_DIAN = re.compile(r"\d点")
 _GREETING_AFTER = re.compile(r"好(?:呀|啊|啦|哇|哦)?(?:$|[^\u4e00-\u9fff]|物业|管家|师傅|各位|大家|我|请|想|麻烦|问)")
 """早上好, 下午好 物业: a greeting. Not 早上好几个人摔了 (好几 = quite a few) or 晚上好打车吗 (easy to)."""
-_SPAN_JOIN = re.compile(r"\s*(?:到|至|-|~|—|或者|或|和|、)\s*")
+_SPAN_JOIN = re.compile(r"\s*(?:(?:开始|起)\s*(?:一直)?\s*(?:到|至)|到|至|-|~|—|或者|或|和|、)\s*")
+"""Between two days of one span: 到 (25号到27号, 下周一开始到周五), 或, 和."""
 
 
 def _expressions(text: str) -> Iterator[re.Match[str]]:
@@ -315,7 +320,7 @@ def _is_time(match: re.Match[str], text: str) -> bool:
 
 
 def _has_day(match: re.Match[str]) -> bool:
-    return any(match.group(g) for g in ("rel", "wd", "dom", "weekend", "dom2"))
+    return any(match.group(g) for g in ("rel", "wd", "dom", "weekend", "dom2", "dom3"))
 
 
 def _has_clock(match: re.Match[str]) -> bool:

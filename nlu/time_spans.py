@@ -13,7 +13,7 @@ from nlu.time_words import YEARS, Reading, at, monday_of, month_start
 SPAN_TRIGGER: Final = re.compile(
     r"(?=[小钟分天过现马立会刚前上这本下月年周期拜今明近最])"  # the first characters, checked before the alternatives
     r"(?:小时|钟头|分钟|天\s*[以之内后前]|过\s*\d|现在|马上|立[刻即]|会|刚[才刚]|前几天|[上这本下]个?(?:周|星期|礼拜|月)"
-    r"|月[初中底末]|年[底末]|(?:周|期|拜|月)\s*[以之内后前]|今年|今明|明后|[这近]\s*(?:2|一两|两三|2三|几|些)\s*天)"
+    r"|月[初中底末上下]|年[底末]|(?:周|期|拜|月)\s*[以之内后前]|今年|今明|明后|[这近]\s*(?:2|一两|两三|2三|几|些)\s*天)"
 )
 """Every span this module reads holds one of these: `find_times` skips a text with none."""
 
@@ -31,10 +31,11 @@ _FROM_NOW = re.compile(
     r"|(?:(?P<recent>最?近)|这)\s*(?P<these>2|一两|两三|2三|几|些)\s*天)"
 )
 _WHOLE = re.compile(
-    r"(?=[上这本下月年今])"  # the first characters, checked before the alternatives
+    r"(?=[上这本下月年今\d])"  # the first characters, checked before the alternatives
     r"(?:(?P<wk>上上|上|这|本|下下|下)个?(?:周|星期|礼拜)(?![1-7一二三四五六日天末])(?P<wk_edge>之前|以前|前(?![台面门])|之内|以内|内)?"
-    r"|(?P<mo>上|这|本|下)个?月(?P<part>初|中|底|末)?(?P<before>之前|以前|前(?![台面门])|之内|以内|内)?(?!份?\d)"
-    r"|(?<![上这本下个\d])月(?P<bare_part>初|中|底|末)(?P<bare_before>之前|以前|前)?"
+    r"|(?P<mo>上|这|本|下)个?月(?P<part>初|上旬|中旬|下旬|中|底|末)?(?P<before>之前|以前|前(?![台面门])|之内|以内|内)?(?!份?\d)"
+    r"|(?<!\d)(?P<mon_n>1[0-2]|0?[1-9])月份?(?P<part_n>初|上旬|中旬|下旬|中|底|末)(?P<before_n>之前|以前|前(?![台面门]))?"
+    r"|(?<![上这本下个\d])月(?P<bare_part>初|上旬|中旬|下旬|中|底|末)(?P<bare_before>之前|以前|前)?"
     r"|年(?P<year_part>底|末)(?P<year_before>之前|以前|前)?"
     r"|(?:今|本)年(?P<year_in>之内|以内|内))"
 )
@@ -141,10 +142,17 @@ def _whole(match: re.Match[str], now: datetime, back: Callable[[], bool]) -> tup
         year = today.year + YEARS.get(match.string[max(0, match.start() - 2) : match.start()], 0)  # 去年年底
         edge = "内" if match.group("year_before") else None  # 年底前: from now until the year ends
         return _until(at(date(year, 12, 1), 0, 0, now), at(date(year + 1, 1, 1), 0, 0, now), edge, now)
-    part = match.group("part") or match.group("bare_part")
-    before = match.group("before") or match.group("bare_before")
+    part = match.group("part") or match.group("bare_part") or match.group("part_n")
+    before = match.group("before") or match.group("bare_before") or match.group("before_n")
     if match.group("mo"):
         first = month_start(today.year, today.month + _MONTHS[match.group("mo")])
+    elif match.group("mon_n"):  # 12月初, 3月中旬: this year's, unless over (read ahead) or to come (read back)
+        first = month_start(today.year, int(match.group("mon_n")))
+        start, end = _part_of(first, part)
+        if end <= today and not back():
+            first = month_start(today.year + 1, first.month)
+        elif start > today and back():
+            first = month_start(today.year - 1, first.month)
     else:  # 月底, 月初 of no month named: this month's, unless it is over (read ahead) or to come (read back)
         first = month_start(today.year, today.month)
         start, end = _part_of(first, part)
@@ -159,12 +167,17 @@ def _whole(match: re.Match[str], now: datetime, back: Callable[[], bool]) -> tup
 
 
 def _part_of(first: date, part: str | None) -> tuple[date, date]:
-    """[start, end) days of a month or of its beginning (days 1-5), middle (11-20) or end (the last five days)."""
+    """[start, end) days of a month or of its beginning (days 1-5), middle (11-20) or end (the last five days), or of
+    one of its thirds (上旬 1-10, 中旬 11-20, 下旬 21 to the end)."""
     following = month_start(first.year, first.month + 1)
     if part == "初":
         return first, first + timedelta(days=5)
-    if part == "中":
+    if part == "上旬":
+        return first, first + timedelta(days=10)
+    if part in ("中", "中旬"):
         return first + timedelta(days=10), first + timedelta(days=20)
+    if part == "下旬":
+        return first + timedelta(days=20), following
     if part in ("底", "末"):
         return following - timedelta(days=5), following
     return first, following

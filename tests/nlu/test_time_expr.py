@@ -436,3 +436,25 @@ def test_two_days_and_these_days(text: str, start: datetime, end: datetime) -> N
 def test_about_and_not_yet_a_clock(text: str, start: datetime, end: datetime) -> None:
     assert at(text, NOW) == (start, end), at(text, NOW)
     assert at(text.replace("不到", "前").replace("前后", "左右").replace("来钟", "左右"), NOW) == (start, end)
+
+
+# A month and day without 号 before a period (12月3上午), a part of a numbered month (12月初, 12月底前), both weekend
+# days as 周六日, and a span of days joined by 开始到 (下周一开始到周五).
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("12月3上午来修", cst(2026, 12, 3, 8, 0), cst(2026, 12, 3, 12, 0)),
+        ("12月初来修就行", cst(2026, 12, 1, 0, 0), cst(2026, 12, 6, 0, 0)),
+        ("12月底前能修好吗", cst(2026, 11, 23, 10, 0), cst(2027, 1, 1, 0, 0)),
+        ("3月中旬来装", cst(2027, 3, 11, 0, 0), cst(2027, 3, 21, 0, 0)),
+        ("下个月下旬来装", cst(2026, 12, 21, 0, 0), cst(2027, 1, 1, 0, 0)),
+        ("周六日在家", cst(2026, 11, 28, 0, 0), cst(2026, 11, 30, 0, 0)),
+        ("下周一开始到周五都不在家", cst(2026, 11, 30, 0, 0), cst(2026, 12, 5, 0, 0)),
+    ],
+)  # fmt: skip
+def test_numbered_months_both_weekend_days_and_spans_from_a_start(text: str, start: datetime, end: datetime) -> None:
+    assert at(text, NOW) == (start, end), at(text, NOW)
+
+
+def test_a_numbered_month_part_told_of_reads_back() -> None:
+    assert at("11月初报修的到现在还没来", NOW) == (cst(2026, 11, 1, 0, 0), cst(2026, 11, 6, 0, 0))
