@@ -16,10 +16,17 @@ SURNAMES: Final[str] = (
 )
 """Common Chinese surnames (single character), for forms of address like 老王, 李女士."""
 
+COMPOUND_SURNAMES: Final[tuple[str, ...]] = (
+    "欧阳", "司马", "诸葛", "上官", "东方", "慕容", "令狐", "皇甫", "尉迟", "公孙", "长孙", "宇文", "夏侯", "司徒",
+    "端木", "南宫", "独孤", "呼延", "轩辕", "澹台", "百里", "东郭", "西门", "申屠", "太史", "濮阳",
+)  # fmt: skip
+"""Two-character surnames (欧阳娜娜, 司马先生)."""
+
 _TITLES = "女士|先生|小姐|阿姨|大爷|大妈|大姐|大哥|奶奶|爷爷|叔叔|师傅|经理|主管|老师|工|姐|哥|总"
+_SURNAME = rf"(?:{'|'.join(COMPOUND_SURNAMES)}|[{SURNAMES}])"
 _NAME = re.compile(
-    rf"(?:(?:老|小)[{SURNAMES}](?![{SURNAMES}]?[区楼栋])|[{SURNAMES}](?:{_TITLES}))"
-    rf"|(?:我叫|我是|本人|业主)([{SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=[,，。\s]|$)"
+    rf"(?:(?:老|小)[{SURNAMES}](?![{SURNAMES}]?[区楼栋])|{_SURNAME}(?:{_TITLES}))"
+    rf"|(?:我叫|我是|本人|业主|联系人\s*[:：]?\s*)({_SURNAME}[\u4e00-\u9fff]{{1,2}})(?=[,，。\s]|$)"
 )
 _NOT_NAMES: Final[frozenset[str]] = frozenset({"小区", "老人", "小孩", "老公", "小时", "老是", "小心", "老年", "小朋"})
 
@@ -52,7 +59,7 @@ def _demands() -> list[tuple[str, re.Pattern[str]]]:
 
 
 def find_names(text: str) -> list[str]:
-    """Names and forms of address: 老王, 李女士, 张师傅, or the name after 我叫."""
+    """Names and forms of address: 老王, 李女士, 张师傅, 欧阳先生, or the name after 我叫 or 联系人."""
     names: list[str] = []
     if not _NAME.search(text):  # most messages name nobody; a search is cheaper than setting up a finditer
         return names
