@@ -74,7 +74,7 @@ _CLOCK_END = (
     r"(?:到|至|-|~|—)(?:(?P<period2>" + "|".join(PERIODS) + r"))?(?P<h2>\d{1,2})(?:点|:|：|时)?(?P<m2>半|\d{1,2}分?)?"
 )
 _EDGE = (
-    r"(?:(?P<approx>左右|前后|来钟)"
+    r"(?:(?P<approx>左右|前后(?![门窗院])|来钟)"
     r"|(?P<edge>之前|以前|前(?![台面门])|不到(?![位人场岗家])|之后|以后|后(?![面门台])))?"
 )
 """Before or after the clock time: 7点前 (or 7点不到) is the period (or the day) up to 7, 8点以后 from 8 to the

@@ -458,3 +458,7 @@ def test_numbered_months_both_weekend_days_and_spans_from_a_start(text: str, sta
 
 def test_a_numbered_month_part_told_of_reads_back() -> None:
     assert at("11月初报修的到现在还没来", NOW) == (cst(2026, 11, 1, 0, 0), cst(2026, 11, 6, 0, 0))
+
+
+def test_front_and_back_doors_after_a_clock_are_no_about() -> None:
+    assert at("晚上十点前后门都锁了", NOW) == (cst(2026, 11, 23, 18, 0), cst(2026, 11, 23, 22, 0))
