@@ -461,4 +461,5 @@ def test_a_numbered_month_part_told_of_reads_back() -> None:
 
 
 def test_front_and_back_doors_after_a_clock_are_no_about() -> None:
-    assert at("晚上十点前后门都锁了", NOW) == (cst(2026, 11, 23, 18, 0), cst(2026, 11, 23, 22, 0))
+    # told as done (锁了): last night's
+    assert at("晚上十点前后门都锁了", NOW) == (cst(2026, 11, 22, 18, 0), cst(2026, 11, 22, 22, 0))
