@@ -110,10 +110,8 @@ class Lexicon:
     """Compiled word lists."""
 
     raw: dict[str, Any]
-    typos: re.Pattern[str]
-    """Every [typos] entry, each a named group."""
-    typo_fixes: dict[str, str]
-    """The fix of each group of `typos`."""
+    typos: _TypoTable
+    """The [typos] table (see `fix_typos`)."""
     literal_groups: dict[str, tuple[str, ...]]
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     scanner: _Scanner
@@ -154,7 +152,6 @@ def lexicon() -> Lexicon:
     """The lexicon, loaded and compiled on first use."""
     with LEXICON_PATH.open("rb") as fh:
         raw = tomllib.load(fh)
-    typos, typo_fixes = _typo_table(raw["typos"])
     literal_groups: dict[str, tuple[str, ...]] = {}
     patterns = []
     for group in CUE_GROUPS:
@@ -173,8 +170,7 @@ def lexicon() -> Lexicon:
             factors.setdefault(string, []).append(i)
     return Lexicon(
         raw=raw,
-        typos=typos,
-        typo_fixes=typo_fixes,
+        typos=_typo_table(raw["typos"]),
         literal_groups=literal_groups,
         patterns=tuple(patterns),
         scanner=_Scanner(literal_groups, factors),
@@ -209,19 +205,40 @@ def lexicon() -> Lexicon:
     )
 
 
-def _typo_table(table: dict[str, str]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One pattern for the [typos] table, each entry a named group (`t0`, `t1` ...), and the fix of each group. An
-    entry is a slip as written or, with `re:`, a regular expression whose lookarounds keep it out of other words
-    (楼水 is no slip in 3号楼水管); it must not capture groups of its own."""
-    entries = sorted(table.items(), key=lambda item: len(item[0]), reverse=True)
-    parts = [f"(?P<t{i}>{key[3:] if key.startswith('re:') else re.escape(key)})" for i, (key, _) in enumerate(entries)]
-    return re.compile("|".join(parts)), {f"t{i}": fix for i, (_, fix) in enumerate(entries)}
+class _TypoTable(NamedTuple):
+    """The [typos] table: slips as written, found in one pass, and slips kept out of other words by a regular
+    expression (楼水 is no slip in 3号楼水管), each tried only where a string it must contain occurs."""
+
+    literal: re.Pattern[str] | None
+    literal_fixes: dict[str, str]
+    guarded: tuple[tuple[frozenset[str], re.Pattern[str], str], ...]
+
+
+def _typo_table(table: dict[str, str]) -> _TypoTable:
+    """Split the [typos] table: an entry is a slip as written or, with `re:`, a regular expression whose lookarounds
+    keep it out of other words. A guarded entry's required strings (see `required_factors`) gate it: a search for a
+    pattern that starts with a look-behind is tried at every position, and cost 25 times the literal pass."""
+    literal = {slip: fix for slip, fix in table.items() if not slip.startswith("re:")}
+    guarded = []
+    for key, fix in table.items():
+        if key.startswith("re:"):
+            pattern = re.compile(key[3:])
+            factors = required_factors(pattern)
+            if not factors:
+                raise ValueError(f"[typos] {key!r}: a guarded slip must contain a literal string")
+            guarded.append((factors, pattern, fix))
+    return _TypoTable(alternation(list(literal)) if literal else None, literal, tuple(guarded))
 
 
 def fix_typos(text: str) -> str:
     """Correct the homophones and slips listed under [typos] (楼水 → 漏水)."""
-    lex = lexicon()
-    return lex.typos.sub(lambda m: lex.typo_fixes[m.lastgroup or ""], text)
+    table = lexicon().typos
+    if table.literal is not None:
+        text = table.literal.sub(lambda m: table.literal_fixes[m.group()], text)
+    for factors, pattern, fix in table.guarded:
+        if any(factor in text for factor in factors):
+            text = pattern.sub(fix, text)
+    return text
 
 
 _new_cue = tuple.__new__
