@@ -4,8 +4,8 @@ Residents type with pinyin input methods and dictate to speech-to-text, which pi
 sound: 煤起味 for 煤气味, 暖企 for 暖气, 门尽 for 门禁, 臭谁 for 臭水. The table lists, for each domain word (the
 property words of data/userdict.txt and the lexicon's literal terms, two to four Chinese characters), every spelling
 with one character replaced by another common character of the same toneless pinyin, or some or all of its
-characters typed as pinyin (lou水, tingshui), less spellings that are words
-themselves (jieba's dictionary, the domain dictionary, the lexicon) or that ordinary text writes across words. The
+characters typed as pinyin (lou水, dianti), less spellings that are words themselves (jieba's dictionary, the domain
+dictionary, the lexicon) or that ordinary text writes across words. The
 last is a noisy-channel test on jieba's word frequencies: a slip is kept only where the word it would become is at
 least SLIP_ODDS times likelier than the slip read as the words it segments into (煤起 → 煤气 and 衰倒 → 摔倒 are
 kept; 谁管, 没睡 and 送了 are ordinary words, no slips of 水管, 没水 and 松了). Nor is a spelling the corpus holds
@@ -24,8 +24,9 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from functools import cache
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from nlu.corpus import CORPUS_DIR, read_tsv
 from nlu.homophones import HOMOPHONES_PATH
@@ -148,14 +149,20 @@ def _spelled(word: str, sounds: list[str]) -> Iterator[str]:
             yield spelled
 
 
-def _frequencies() -> dict[str, int]:
-    """jieba's word frequencies."""
+@cache
+def _segmenter() -> Any:
+    """Stock jieba (its dictionary and frequencies, without the domain words), loaded once."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     segmenter = jieba.Tokenizer()
     segmenter.initialize()
-    return segmenter.FREQ
+    return segmenter
+
+
+def _frequencies() -> dict[str, int]:
+    """jieba's word frequencies."""
+    return _segmenter().FREQ
 
 
 def _rivals_by_sound() -> dict[str, tuple[str, int]]:
@@ -176,11 +183,7 @@ def _rivals_by_sound() -> dict[str, tuple[str, int]]:
 
 def _unigram_likelihood() -> Callable[[str], float]:
     """A string's probability as jieba segments it, its words independent, by jieba's word frequencies."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    segmenter = jieba.Tokenizer()
-    segmenter.initialize()
+    segmenter = _segmenter()
     frequency, total = segmenter.FREQ, segmenter.total
 
     def likelihood(text: str) -> float:
