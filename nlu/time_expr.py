@@ -284,8 +284,11 @@ _TIMES_AFTER = re.compile(r"\s*(?:次(?![卧日])|回|趟|遍)")
 _DIGIT_DIAN = re.compile(r"\d点")
 _GREETING_AFTER = re.compile(r"好(?:呀|啊|啦|哇|哦)?(?:$|[^\u4e00-\u9fff]|物业|管家|师傅|各位|大家|我|请|想|麻烦|问)")
 """早上好, 下午好 物业: a greeting. Not 早上好几个人摔了 (好几 = quite a few) or 晚上好打车吗 (easy to)."""
-_SPAN_JOIN = re.compile(r"\s*(?:(?:开始|起)\s*(?:一直)?\s*(?:到|至)|到|至|-|~|—|或者|或|和|、)\s*")
-"""Between two days of one span: 到 (25号到27号, 下周一开始到周五), 或, 和."""
+_SPAN_JOIN = re.compile(r"\s*(?:(?:开始|起)\s*(?:一直)?\s*(?:到|至)|到|至|-|~|—)\s*")
+"""Between two days of one span: 到 (25号到27号, 下周一开始到周五)."""
+_LIST_JOIN = re.compile(r"(?:\s*(?:或者|或|和|跟|、)\s*)?")
+"""Between two days listed together (周三或周四, 周六周日, 周三和周五): one range where they follow each other. A space
+alone is no list: voice input ends its clauses with one (能不能提前到周三 周四要出差)."""
 
 
 def _expressions(text: str) -> Iterator[re.Match[str]]:
@@ -353,7 +356,9 @@ def find_times(text: str, now: datetime | None = None, *, looking_back: bool = F
         resolved = _resolve(match, now, reading.back)
         if resolved is None:
             continue
-        joined = previous if previous is not None and _joins(text, previous[0], match) else None
+        joined = previous if previous is not None and _joins(text, *previous, match, resolved) else None
+        if joined is None and previous is not None and _listed_apart(text, previous[0], match):
+            found[-1] = (*found[-1][:2], _with_period_of(match, previous[0], found[-1][2], now))
         if joined is not None:
             resolved = _span(text, joined[0], joined[1], match, resolved, now)
         elif night is not None and _until(text, night[0], match):
@@ -469,9 +474,44 @@ def _moved_to(time: TimeRange, day: date) -> TimeRange:
     return replace(time, start=time.start + shift, end=time.end + shift)
 
 
-def _joins(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
-    """Two days joined by 到 or 或 (25号到27号, 周三或周四下午): one range over both."""
-    return _has_day(second) and not second.group("h1") and bool(_SPAN_JOIN.fullmatch(text, first.end(), second.start()))
+def _joins(
+    text: str, first: re.Match[str], first_range: TimeRange, second: re.Match[str], second_range: TimeRange
+) -> bool:
+    """Two days joined by 到 (25号到27号), or listed together and following each other (周三或周四下午, 周六周日):
+    one range over both."""
+    if not _has_day(second) or second.group("h1"):
+        return False
+    if _SPAN_JOIN.fullmatch(text, first.end(), second.start()):
+        return True
+    if _period_of(first) or first.group("h1") or not _LIST_JOIN.fullmatch(text, _end(first), second.start()):
+        return False  # 昨晚 今天中午: two times
+    second_range = _in_week_of(first_range, second, _in_month_of(first_range, second, second_range))
+    return second_range.start.date() - first_range.start.date() == timedelta(days=1)
+
+
+def _listed_apart(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
+    """Two days listed together that do not follow each other (周二或周四下午): two ranges."""
+    return (
+        _has_day(second)
+        and not second.group("h1")
+        and not _period_of(first)
+        and bool(_LIST_JOIN.fullmatch(text, _end(first), second.start()))
+    )
+
+
+def _end(match: re.Match[str]) -> int:
+    """Where a match's words end (it may take the spaces after a day: 周六 周日 is two clauses of voice input)."""
+    return match.start() + len(match.group().rstrip())
+
+
+def _with_period_of(second: re.Match[str], first_match: re.Match[str], first: TimeRange, now: datetime) -> TimeRange:
+    """A day listed before another that names a period (周二或周四下午): the same period of the first day."""
+    period = second.group("period")
+    if not period or _period_of(first_match) or first_match.group("h1"):
+        return first
+    day = first.start.date()
+    start, end = PERIODS[period]
+    return replace(first, start=at(day, start, 0, now), end=at(day, end, 0, now))
 
 
 def _span(

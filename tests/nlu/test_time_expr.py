@@ -463,3 +463,24 @@ def test_a_numbered_month_part_told_of_reads_back() -> None:
 def test_front_and_back_doors_after_a_clock_are_no_about() -> None:
     # told as done (锁了): last night's
     assert at("晚上十点前后门都锁了", NOW) == (cst(2026, 11, 22, 18, 0), cst(2026, 11, 22, 22, 0))
+
+
+# Days listed with 和, 或, 、 or nothing between them are one range only where they follow each other (周六周日, 周三或
+# 周四); days apart (周三和周五) stay two, a period named with the second applying to both.
+@pytest.mark.parametrize(
+    ("text", "ranges"),
+    [
+        ("周六周日都行", [(cst(2026, 11, 28, 0, 0), cst(2026, 11, 30, 0, 0))]),
+        ("礼拜六礼拜天都在家", [(cst(2026, 11, 28, 0, 0), cst(2026, 11, 30, 0, 0))]),
+        ("周三或周四下午都可以", [(cst(2026, 11, 25, 13, 0), cst(2026, 11, 26, 18, 0))]),
+        ("周三和周五都可以", [(cst(2026, 11, 25, 0, 0), cst(2026, 11, 26, 0, 0)),
+                            (cst(2026, 11, 27, 0, 0), cst(2026, 11, 28, 0, 0))]),
+        ("25号和27号都行", [(cst(2026, 11, 25, 0, 0), cst(2026, 11, 26, 0, 0)),
+                          (cst(2026, 11, 27, 0, 0), cst(2026, 11, 28, 0, 0))]),
+        ("周二或周四下午", [(cst(2026, 11, 24, 13, 0), cst(2026, 11, 24, 18, 0)),
+                          (cst(2026, 11, 26, 13, 0), cst(2026, 11, 26, 18, 0))]),
+        ("25号到27号之间哪天都行", [(cst(2026, 11, 25, 0, 0), cst(2026, 11, 28, 0, 0))]),  # 到: a range
+    ],
+)  # fmt: skip
+def test_days_listed_together(text: str, ranges: list[tuple[datetime, datetime]]) -> None:
+    assert [(t.start, t.end) for t in find_times(normalize(text).text, NOW)] == ranges
