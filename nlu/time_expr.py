@@ -374,6 +374,9 @@ def find_times(text: str, now: datetime | None = None, *, looking_back: bool = F
                 resolved = _deadline(text, match, resolved, now)
         if _period_of(match) and resolved.start < now and _UNTIL_NOW.match(text, match.end()):
             resolved = replace(resolved, end=now)  # 从半夜叫到现在, 从早上等到现在: until now
+        if resolved.end <= now and joined is None and match.group("wd") and not match.group("wkpre") and reading.asks():
+            week = timedelta(days=7)  # 周二上午能来吗 on Tuesday evening: next Tuesday's morning
+            resolved = replace(resolved, start=resolved.start + week, end=resolved.end + week)
         if resolved.end > now and reading.asks():
             resolved = replace(resolved, asked=True)
         found.append((match_start, match.end(), resolved))

@@ -484,3 +484,10 @@ def test_front_and_back_doors_after_a_clock_are_no_about() -> None:
 )  # fmt: skip
 def test_days_listed_together(text: str, ranges: list[tuple[datetime, datetime]]) -> None:
     assert [(t.start, t.end) for t in find_times(normalize(text).text, NOW)] == ranges
+
+
+def test_a_week_day_asked_for_whose_time_has_passed_today_is_next_weeks() -> None:
+    tuesday_evening = cst(2026, 11, 24, 20, 30)
+    assert at("周二上午能来吗", tuesday_evening) == (cst(2026, 12, 1, 8, 0), cst(2026, 12, 1, 12, 0))
+    assert at("周二能来吗", tuesday_evening) == (cst(2026, 11, 24, 20, 30), cst(2026, 11, 25, 0, 0))  # still today
+    assert at("周二上午师傅来过了", tuesday_evening) == (cst(2026, 11, 24, 8, 0), cst(2026, 11, 24, 12, 0))  # told of
