@@ -357,7 +357,7 @@ def find_times(text: str, now: datetime | None = None, *, looking_back: bool = F
         if resolved is None:
             continue
         joined = previous if previous is not None and _joins(text, *previous, match, resolved) else None
-        if joined is None and previous is not None and _listed_apart(text, previous[0], match):
+        if joined is None and previous is not None and _listed(text, previous[0], match):  # days apart: two ranges
             found[-1] = (*found[-1][:2], _with_period_of(match, previous[0], found[-1][2], now))
         if joined is not None:
             resolved = _span(text, joined[0], joined[1], match, resolved, now)
@@ -375,8 +375,8 @@ def find_times(text: str, now: datetime | None = None, *, looking_back: bool = F
         if _period_of(match) and resolved.start < now and _UNTIL_NOW.match(text, match.end()):
             resolved = replace(resolved, end=now)  # 从半夜叫到现在, 从早上等到现在: until now
         if resolved.end <= now and joined is None and match.group("wd") and not match.group("wkpre") and reading.asks():
-            week = timedelta(days=7)  # 周二上午能来吗 on Tuesday evening: next Tuesday's morning
-            resolved = replace(resolved, start=resolved.start + week, end=resolved.end + week)
+            # 周二上午能来吗 on Tuesday evening: next Tuesday's morning
+            resolved = _moved_to(resolved, resolved.start.date() + timedelta(days=7))
         if resolved.end > now and reading.asks():
             resolved = replace(resolved, asked=True)
         found.append((match_start, match.end(), resolved))
@@ -486,14 +486,15 @@ def _joins(
         return False
     if _SPAN_JOIN.fullmatch(text, first.end(), second.start()):
         return True
-    if _period_of(first) or first.group("h1") or not _LIST_JOIN.fullmatch(text, _end(first), second.start()):
-        return False  # 昨晚 今天中午: two times
+    if not _listed(text, first, second):
+        return False
     second_range = _in_week_of(first_range, second, _in_month_of(first_range, second, second_range))
     return second_range.start.date() - first_range.start.date() == timedelta(days=1)
 
 
-def _listed_apart(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
-    """Two days listed together that do not follow each other (周二或周四下午): two ranges."""
+def _listed(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
+    """Two days listed together (周二或周四下午, 周六周日): the first a day alone (not 昨晚 今天中午, two times), the
+    second a day without a clock, with 或, 和 or nothing between them."""
     return (
         _has_day(second)
         and not second.group("h1")

@@ -147,23 +147,26 @@ def _whole(match: re.Match[str], now: datetime, back: Callable[[], bool]) -> tup
     if match.group("mo"):
         first = month_start(today.year, today.month + _MONTHS[match.group("mo")])
     elif match.group("mon_n"):  # 12月初, 3月中旬: this year's, unless over (read ahead) or to come (read back)
-        first = month_start(today.year, int(match.group("mon_n")))
-        start, end = _part_of(first, part)
-        if end <= today and not back():
-            first = month_start(today.year + 1, first.month)
-        elif start > today and back():
-            first = month_start(today.year - 1, first.month)
+        first = _nearest(month_start(today.year, int(match.group("mon_n"))), part, 12, today, back, roll_ahead=True)
     else:  # 月底, 月初 of no month named: this month's, unless it is over (read ahead) or to come (read back)
-        first = month_start(today.year, today.month)
-        start, end = _part_of(first, part)
-        if end <= today and not before and not back():
-            first = month_start(today.year, today.month + 1)
-        elif start > today and back():
-            first = month_start(today.year, today.month - 1)
+        first = _nearest(month_start(today.year, today.month), part, 1, today, back, roll_ahead=not before)
     start, end = _part_of(first, part)
     # 月底前, 这个月内: from now until the part or month ends; 月初前, 下个月之前 until it begins
     edge = "内" if before and part in ("底", "末") else before
     return _until(at(start, 0, 0, now), at(end, 0, 0, now), edge, now)
+
+
+def _nearest(
+    first: date, part: str | None, months: int, today: date, back: Callable[[], bool], *, roll_ahead: bool
+) -> date:
+    """The month starting `first`, or the one `months` on where its part is over and the time reads ahead (and may
+    roll: not 月底前), or `months` back where its part is still to come and the time reads back."""
+    start, end = _part_of(first, part)
+    if end <= today and roll_ahead and not back():
+        return month_start(first.year, first.month + months)
+    if start > today and back():
+        return month_start(first.year, first.month - months)
+    return first
 
 
 def _part_of(first: date, part: str | None) -> tuple[date, date]:
