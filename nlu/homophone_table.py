@@ -30,7 +30,7 @@ from typing import Any, Final
 
 from nlu.corpus import CORPUS_DIR, read_tsv
 from nlu.homophones import HOMOPHONES_PATH
-from nlu.lexicon import fix_typos, lexicon
+from nlu.lexicon import find_overlapping, fix_typos, lexicon
 from nlu.normalize import normalize
 from nlu.tokenizer import USER_DICT
 
@@ -71,10 +71,14 @@ FUNCTION_CHARACTERS: Final[str] = "了着过的得地是在有不也就都又把
 底下是; 走廊都系烟 is Cantonese for 走廊都是烟, no slip of 吸烟)."""
 
 
+def _user_words() -> set[str]:
+    """The words of the domain dictionary (data/userdict.txt)."""
+    return {line.split()[0] for line in USER_DICT.read_text(encoding="utf-8").splitlines() if line.strip()}
+
+
 def domain_words() -> set[str]:
     """The words whose slips are worth fixing: the domain dictionary's and the lexicon's literal terms."""
-    words = {line.split()[0] for line in USER_DICT.read_text(encoding="utf-8").splitlines() if line.strip()}
-    words.update(lexicon().literal_groups)
+    words = _user_words() | set(lexicon().literal_groups)
     return {w for w in words if _CJK_WORD.fullmatch(w)}
 
 
@@ -83,12 +87,19 @@ def _replaceable(word: str, i: int) -> bool:
     return word[i] not in FUNCTION_CHARACTERS and word[i + 1 : i + 2] not in tuple(PARTICLES)
 
 
-def dictionary_words() -> set[str]:
-    """Every word of jieba's dictionary."""
+@cache
+def _jieba_dictionary() -> tuple[tuple[str, int], ...]:
+    """Every word of jieba's dictionary with its frequency, as listed in its dict.txt."""
     import jieba
 
     path = Path(jieba.__file__).parent / "dict.txt"
-    return {line.split(" ", 1)[0] for line in path.read_text(encoding="utf-8").splitlines()}
+    rows = (line.split(" ", 2) for line in path.read_text(encoding="utf-8").splitlines())
+    return tuple((row[0], int(row[1])) for row in rows)
+
+
+def dictionary_words() -> set[str]:
+    """Every word of jieba's dictionary."""
+    return {word for word, _ in _jieba_dictionary()}
 
 
 def corpus_texts() -> list[str]:
@@ -107,13 +118,13 @@ def build(words: Iterable[str], texts: list[str]) -> dict[str, str]:
     for char in common_characters():
         by_sound[lazy_pinyin(char, style=Style.NORMAL)[0]].append(char)
     words = sorted(set(words))
-    taken = dictionary_words() | {line.split()[0] for line in USER_DICT.read_text(encoding="utf-8").splitlines()}
-    taken |= set(lexicon().literal_groups) | set(words)
+    taken = dictionary_words() | _user_words() | set(lexicon().literal_groups) | set(words)
     fixes: dict[str, set[str]] = defaultdict(set)
     for word in words:
-        for spelled in _spelled(word, lazy_pinyin(word, style=Style.NORMAL)):
+        sounds = lazy_pinyin(word, style=Style.NORMAL)
+        for spelled in _spelled(word, sounds):
             fixes[spelled].add(word)
-        for i, (char, sound) in enumerate(zip(word, lazy_pinyin(word, style=Style.NORMAL), strict=True)):
+        for i, (char, sound) in enumerate(zip(word, sounds, strict=True)):
             if not _replaceable(word, i):
                 continue
             for other in by_sound.get(sound, ()):
@@ -122,7 +133,7 @@ def build(words: Iterable[str], texts: list[str]) -> dict[str, str]:
                     fixes[slip].add(word)
     unique = {slip: next(iter(targets)) for slip, targets in fixes.items() if len(targets) == 1}
     rivals = _rivals_by_sound()
-    frequency = _frequencies()
+    frequency = _segmenter().FREQ
     for slip, word in list(unique.items()):  # tingshui is 停水, but meiyou is 没有 far more often than 煤油
         if slip.isascii():
             rival, rival_frequency = rivals.get(slip, (word, 0))
@@ -160,24 +171,17 @@ def _segmenter() -> Any:
     return segmenter
 
 
-def _frequencies() -> dict[str, int]:
-    """jieba's word frequencies."""
-    return _segmenter().FREQ
-
-
 def _rivals_by_sound() -> dict[str, tuple[str, int]]:
     """For each toneless pinyin spelling, the most frequent word of two to four characters in jieba's dictionary that
     sounds so, with its frequency."""
-    import jieba
     from pypinyin import Style, lazy_pinyin
 
     best: dict[str, tuple[str, int]] = {}
-    for line in (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8").splitlines():
-        word, count = line.split(" ", 2)[:2]
+    for word, count in _jieba_dictionary():
         if 2 <= len(word) <= 4:
             sound = "".join(lazy_pinyin(word, style=Style.NORMAL))
-            if int(count) > best.get(sound, ("", 0))[1]:
-                best[sound] = (word, int(count))
+            if count > best.get(sound, ("", 0))[1]:
+                best[sound] = (word, count)
     return best
 
 
@@ -200,7 +204,7 @@ def _counts(strings: set[str], texts: list[str]) -> dict[str, int]:
     automaton = ahocorasick_rs.AhoCorasick(keys)
     counts: dict[str, int] = defaultdict(int)
     for text in texts:
-        for index, _, _ in automaton.find_matches_as_indexes(text, overlapping=True):
+        for index, _, _ in find_overlapping(automaton, text):
             counts[keys[index]] += 1
     return counts
 
