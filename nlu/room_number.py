@@ -38,6 +38,9 @@ _AM_THE_NEIGHBOUR = rf"(?:{'|'.join(_SELF_WORDS)})\s*在?\s*(?:楼上|楼下|隔
 """The resident saying they are the neighbour upstairs, downstairs or opposite (我是楼下1102的); 我家楼上1402 is the
 neighbour's room."""
 
+_I_LIVE_IN = r"(?:I['’]?m in|I am in|I live in|we['’]?re in|we live in)"
+"""English for the resident's own room (I'm in 1803): a room pattern of its own, and a mark of the resident's room."""
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 3栋2单元502, 3号楼二单元502室, B座1单元1203, 7号楼3门502, 12栋2梯1003
     ("bur", re.compile(_NOT_DIGIT_BEFORE + _B + r"\s*" + _BUILDING_WORD + r"\s*/?\s*" + _U + r"\s*" + _UNIT_WORD
@@ -71,8 +74,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("r", re.compile(_NOT_DIGIT_BEFORE + _R + r"\s*(?:的业主|的住户|业主|住户)")),
     # Rm 1802, Room 1203, Flat 502; I'm in 1803, I live in 502
     ("r", re.compile(r"(?<![A-Za-z])(?:[Rr]oom|R[Mm]|rm|[Ff]lat|[Aa]pt)\.?\s*#?\s*" + _R + _NOT_DIGIT_AFTER)),
-    ("r", re.compile(r"(?<![A-Za-z])(?:I['’]?m in|I am in|I live in|we['’]?re in|we live in)\s*" + _R
-                     + _NOT_DIGIT_AFTER)),
+    ("r", re.compile(r"(?<![A-Za-z])" + _I_LIVE_IN + r"\s*" + _R + _NOT_DIGIT_AFTER)),
 ]  # fmt: skip
 
 _GATED_PATTERNS: Final[tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]] = tuple(
@@ -106,9 +108,7 @@ def _matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator
 
 
 # The resident's own room: 我是1403的, 我家是702, 住在1203, 我是楼下602的 (preferred over a room named for a neighbour).
-_OWN_WORDS = (
-    r"(?:我是|我家是?|我们家是?|我住|家住|住在|我们是|本人|I['’]?m in|I am in|I live in|we['’]?re in|we live in)"
-)
+_OWN_WORDS = r"(?:我是|我家是?|我们家是?|我住|家住|住在|我们是|本人|" + _I_LIVE_IN + ")"
 _OWN = re.compile(rf"(?:{_OWN_WORDS}\s*(?:在|:)?|{_AM_THE_NEIGHBOUR})\s*$")
 _OWN_HEAD = re.compile(_OWN_WORDS)
 """The 住/我家 room pattern takes the word into its match (我住601 matches from 住): the mark is then at the head of the
