@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Final
 
 from nlu.analysis import Analysis
 from nlu.features import DANGER_PAIR
-from nlu.lexicon import lexicon
+from nlu.lexicon import CueMatch, Lexicon, lexicon
 from nlu.model import Models, type_features
 from nlu.request import Cue
 
@@ -100,7 +101,24 @@ def _human_dangers(analysis: Analysis) -> list[str]:
         and cue.live
         and not lex.animal_subject.search(text, max(0, cue.start - ANIMAL_REACH), cue.start)
         and not (cue.term in lex.vehicle_trapped and lex.vehicle_subject.search(text, 0, cue.start))
+        and not _thing_fell(lex, text, cue)
     ]
+
+
+_PHRASE_BREAK: Final = re.compile(r"[\s,，。!！?？;；]")
+
+
+def _thing_fell(lex: Lexicon, text: str, cue: CueMatch) -> bool:
+    """Whether the subject of a word of falling is a thing (钥匙从阳台掉下去了, 孩子的球掉进水塘): not when a person
+    earlier in the phrase is the one who fell (小朋友追球掉进池塘); a person right before the thing, or before 的 or
+    把, owns or dropped it (我手机掉水里了, 孩子的球, 风把衣服吹掉下去了)."""
+    if not cue.term.startswith(lex.thing_falls):
+        return False
+    thing = lex.thing_subject.search(text, max(0, cue.start - ANIMAL_REACH), cue.start)
+    if thing is None:
+        return False
+    phrase = _PHRASE_BREAK.split(text[max(0, thing.start() - ANIMAL_REACH) : thing.start()])[-1]
+    return not phrase or phrase[-1] in "的把" or not lex.person.search(phrase) or bool(lex.person.match(phrase[-1]))
 
 
 def _danger_pairs(live: dict[str, list[str]]) -> list[str]:

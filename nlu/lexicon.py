@@ -21,6 +21,7 @@ CUE_GROUPS: Final[tuple[str, ...]] = (
     "dept_engineering", "dept_cleaning_greening", "dept_security_order", "dept_service_attitude",
     "dept_fees", "dept_value_added", "person_at_risk", "body_harm", "imminent", "exposed",
     "toxic", "ingest", "fuel_spill", "ignition", "pet", "danger_word", "resolved", "pursued", "cornered",
+    "farewell", "unanswered",
 )  # fmt: skip
 
 
@@ -101,7 +102,7 @@ def find_overlapping(automaton: ahocorasick_rs.AhoCorasick, text: str) -> list[t
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_PERSON: Final = "[孩人我他她娃老爸妈爷奶]"
+_PERSON: Final = "[孩人我他她娃老爸妈爷奶友]"
 """A character that starts a word for a person (孩子, 有人, 我, 老人, 我妈): see `Lexicon.animal_subject`."""
 
 
@@ -127,6 +128,8 @@ class Lexicon:
     past_after: re.Pattern[str]
     """Matched right after a cue with no past marker before it: a count of times or 过 (困人四次, 被夹过两次)."""
     hypothetical: re.Pattern[str]
+    cut_by: re.Pattern[str]
+    """A word of just now (刚刚, 对了): a past or hypothetical marker before it does not reach a cue after it."""
     feared: re.Pattern[str]
     supposed_before: re.Pattern[str]
     supposed_after: re.Pattern[str]
@@ -140,6 +143,12 @@ class Lexicon:
     vehicle_subject: re.Pattern[str]
     """Searched up to a cue's start: a vehicle right before a word of being shut in ([vehicle])."""
     vehicle_trapped: frozenset[str]
+    thing_subject: re.Pattern[str]
+    """Searched up to a cue's start: a thing before a word of falling ([thing] subjects), with no person between."""
+    thing_falls: tuple[str, ...]
+    person: re.Pattern[str]
+    """A character that starts a word for a person (孩子, 有人, 我, 老人, 我妈, 小朋友)."""
+    """The first characters of the cue terms a thing subject takes the danger out of ([thing] falls)."""
     """The cue terms a vehicle subject takes the danger out of ([vehicle] trapped)."""
     danger_pairs: tuple[tuple[str, str], ...]
     """Pairs of cue groups that, both live in one message, make it critical ([danger_pairs])."""
@@ -188,21 +197,31 @@ def lexicon() -> Lexicon:
         past_after=re.compile(raw["past"]["after"]),
         recurs=alternation(raw["past"]["recurs"]),
         hypothetical=alternation(raw["hypothetical"]["markers"]),
+        cut_by=alternation(raw["hypothetical"]["cut_by"]),
         # 怕掉下去, 很容易着火, 差点摔倒: a fear or a near miss just before the cue, not the thing itself
         feared=re.compile(r"(?:" + alternation(raw["hypothetical"]["feared"]).pattern + r")[^,，。!！?？\s]{0,4}$"),
         supposed_before=re.compile(raw["hypothetical"]["supposed_before"]),
         supposed_after=alternation(raw["hypothetical"]["supposed_after"]),
         supposed_unless=alternation(raw["hypothetical"]["supposed_unless"]),
         asked_if_real=re.compile(raw["hypothetical"]["asked_if_real"]),
-        # 狗被关在, 猫从十五楼掉下去了; not 狗把小孩扑倒了: no person between the animal and the danger word
-        animal_subject=re.compile(
-            r"(?:" + alternation(raw["pet"]["subjects"]).pattern + r")(?:(?!" + _PERSON + r")[^,，。!！?？\s]){0,4}$"
-        ),
+        # 狗被关在, 猫从十五楼掉下去了; not 狗把小孩扑倒了: no person between the animal and the danger word; not
+        # 老人被狗扑到河里: the animal after 被 did it to someone
+        animal_subject=_subject_before(raw["pet"]["subjects"], not_after="被"),
         vehicle_subject=re.compile(r"(?:" + alternation(raw["vehicle"]["subjects"]).pattern + r")[被都还也就]?$"),
         vehicle_trapped=frozenset(raw["vehicle"]["trapped"]),
+        thing_subject=_subject_before(raw["thing"]["subjects"]),
+        thing_falls=tuple(raw["thing"]["falls"]),
+        person=re.compile(_PERSON),
         danger_pairs=tuple((a, b) for a, b in raw["danger_pairs"]["pairs"]),
         danger_pairs_unless=frozenset(raw["danger_pairs"]["unless"]),
     )
+
+
+def _subject_before(words: list[str], not_after: str = "") -> re.Pattern[str]:
+    """One of `words`, then at most four characters of its phrase with no word for a person among them, up to the end
+    of the searched span (a cue's start): the subject of that cue (狗被关在, 钥匙从阳台掉下去了; not 狗把小孩扑倒了)."""
+    guard = f"(?<![{not_after}])" if not_after else ""
+    return re.compile(guard + r"(?:" + alternation(words).pattern + r")(?:(?!" + _PERSON + r")[^,，。!！?？\s]){0,4}$")
 
 
 class _TypoTable(NamedTuple):
@@ -350,6 +369,8 @@ def find_cues(text: str) -> list[CueMatch]:
             before = text[max(left, start - 5) : start]
             negated = bool(lex.negate_before.search(before)) or bool(lex.negate_after.search(text[end:right]))
             near = max(left, start - SCOPE_REACH)
+            for cut in lex.cut_by.finditer(text, near, start):  # 明天 … 对了 … 刚刚摔倒了: markers before it stop
+                near = cut.end()
             # up to the cue's end: a pattern spanning an event (狗上周咬了邻居家孩子) may hold its own marker
             marker = lex.past.search(text, near, end)
             told_from = marker.start() if marker else start

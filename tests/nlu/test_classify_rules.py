@@ -393,3 +393,113 @@ def test_danger_signs_in_other_words_are_critical_by_rule(text: str, term: str) 
 )
 def test_their_look_alikes_are_not(text: str) -> None:
     assert parse(text).urgency != "critical"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "钥匙从阳台掉下去了 掉到一楼花园里",
+        "手机掉进水池里了 能帮忙捞一下吗",
+        "衣服被风吹掉下去了 挂在二楼雨棚上",
+        "孩子的球掉进水塘里了",
+    ],
+)
+def test_a_thing_that_falls_is_not_critical_by_rule(text: str) -> None:
+    """A thing as the subject of a word of falling (钥匙掉下去了, 手机掉进水里): nobody fell, so no rule says 特急."""
+    assert not any(c.evidence.startswith("危险信号") for c in parse(text).cues_for("urgency"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有人从五楼掉下去了",
+        "老人被狗扑到河里了",
+        "小朋友追球掉进池塘里了",
+        "钥匙掉了 孩子去捡的时候掉进水沟里了",
+    ],
+)
+def test_a_person_who_falls_stays_critical(text: str) -> None:
+    assert parse(text).urgency == "critical", parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我妈打你们电话一直没人接",
+        "我爸打物业电话打了一上午都没人接 到底有没有人上班",
+        "老人打前台电话没人接 只好自己下楼来问",
+    ],
+)
+def test_a_relative_who_cannot_reach_the_office_is_no_missing_person(text: str) -> None:
+    """The relative is the caller and the office does not answer: a complaint, not a person out of reach."""
+    assert parse(text).urgency != "critical", parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我老爸今天一直联系不上 他住7栋",
+        "电话打了一上午都没人接 敲门也没动静 她是一个人住的",
+        "邻居在群里说以后再也不麻烦大家了 然后就退群了 敲门也没人开",
+        "我朋友发了条朋友圈 像是遗书 现在手机关机了 她住3栋2单元",
+    ],
+)
+def test_someone_out_of_reach_who_may_be_in_danger_is_critical(text: str) -> None:
+    """An elderly parent or a person living alone out of reach, or a farewell followed by silence: check at once."""
+    assert parse(text).urgency == "critical", parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你们这服务 以后再也不麻烦你们了 我自己找人修",
+        "业主群里有人说对不起大家 装修吵到大家了 下周就完工",
+        "群里的通知就到这里吧 明天停水记得储水",
+    ],
+)
+def test_a_farewell_word_alone_is_no_danger(text: str) -> None:
+    assert parse(text).urgency != "critical", parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "明天能不能来修下水管 对了 楼下阿姨刚刚在楼道摔倒了 起不来",
+        "下周要停水吗 刚才电梯困人了",
+    ],
+)
+def test_a_danger_just_now_after_a_word_of_the_future_is_live(text: str) -> None:
+    """明天 or 下周 asks about the future; 刚刚 or 刚才 after it tells what happened now (voice input, no commas)."""
+    assert parse(text).urgency == "critical", parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "卫生间灯座积满了水",
+        "楼上漏下来的水流进了吊灯 灯罩里都是水",
+        "总闸跳了推不上去 家里老人在用呼吸机",
+        "小朋友在花坛里捡老鼠药玩",
+        "鼠药就撒在沙坑边上 几个小孩蹲着在抓",
+        "老人发烧四十度 开始说胡话了",
+        "厨房地面在往下陷 瓷砖都裂开了",
+    ],
+)
+def test_more_dangers_told_by_their_circumstances_are_critical(text: str) -> None:
+    """Water in a light fitting, a breathing machine without power, children handling poison, a fever with
+    delirium, a floor sinking."""
+    assert parse(text).urgency == "critical", parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "物业什么时候投放老鼠药 提前通知一下 家里有小孩",
+        "灯罩里好多死虫子 想清理一下",
+        "水龙头坏了 吊灯也不亮",
+        "我老婆下个月要生了 想问下小区附近有没有月子中心",
+        "小区路面有点下陷 下雨就积水",
+    ],
+)
+def test_their_everyday_neighbours_are_not_critical(text: str) -> None:
+    assert parse(text).urgency != "critical", parse(text).cues
