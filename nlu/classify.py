@@ -102,23 +102,40 @@ def _human_dangers(analysis: Analysis) -> list[str]:
         and not lex.animal_subject.search(text, max(0, cue.start - ANIMAL_REACH), cue.start)
         and not (cue.term in lex.vehicle_trapped and lex.vehicle_subject.search(text, 0, cue.start))
         and not _thing_fell(lex, text, cue)
+        and not _harmless_smell(lex, text, cue)
     ]
 
 
 _PHRASE_BREAK: Final = re.compile(r"[\s,，。!！?？;；]")
+_CLAUSE_BREAK: Final = re.compile(r"[,，。!！?？;；]")
+SUBJECT_REACH: Final[int] = 12
+"""How many characters before a danger word its phrase is read for a thing as its subject (孩子的球掉进水塘)."""
+SOURCE_REACH: Final[int] = 20
+"""How many characters before a word of smoke or a smell its clause is read for a harmless source (抽烟 烟味很大)."""
 
 
 def _thing_fell(lex: Lexicon, text: str, cue: CueMatch) -> bool:
-    """Whether the subject of a word of falling is a thing (钥匙从阳台掉下去了, 孩子的球掉进水塘): not when a person
-    earlier in the phrase is the one who fell (小朋友追球掉进池塘); a person right before the thing, or before 的 or
-    把, owns or dropped it (我手机掉水里了, 孩子的球, 风把衣服吹掉下去了)."""
+    """Whether the subject of a word of falling or being stuck is a thing (钥匙从阳台掉下去了, 孩子的球掉进水塘, 轮子
+    卡在电梯门缝里) or a thing dropped (宝宝把遥控器摔下来了): not when a person earlier in the phrase is the one who
+    fell (小朋友追球掉进池塘); a person right before the thing, or before 的 or 把, owns or dropped it (我手机掉了)."""
     if not cue.term.startswith(lex.thing_falls):
         return False
-    thing = lex.thing_subject.search(text, max(0, cue.start - ANIMAL_REACH), cue.start)
+    phrase = _PHRASE_BREAK.split(text[max(0, cue.start - SUBJECT_REACH) : cue.start])[-1]
+    if lex.thing_dropped.search(phrase):
+        return True
+    thing = lex.thing_subject.search(phrase)
     if thing is None:
         return False
-    phrase = _PHRASE_BREAK.split(text[max(0, thing.start() - ANIMAL_REACH) : thing.start()])[-1]
-    return not phrase or phrase[-1] in "的把" or not lex.person.search(phrase) or bool(lex.person.match(phrase[-1]))
+    owner = phrase[: thing.start()]
+    return not owner or owner[-1] in "的把" or not lex.person.search(owner) or bool(lex.person.match(owner[-1]))
+
+
+def _harmless_smell(lex: Lexicon, text: str, cue: CueMatch) -> bool:
+    """Whether a word of smoke or a burning smell has a harmless source before it in its clause (有人抽烟 烟味很大)."""
+    if not cue.term.startswith(lex.smells):
+        return False
+    clause = _CLAUSE_BREAK.split(text[max(0, cue.start - SOURCE_REACH) : cue.start])[-1]
+    return bool(lex.smell_source.search(clause))
 
 
 def _danger_pairs(live: dict[str, list[str]]) -> list[str]:

@@ -146,6 +146,12 @@ class Lexicon:
     thing_subject: re.Pattern[str]
     """Searched up to a cue's start: a thing before a word of falling ([thing] subjects), with no person between."""
     thing_falls: tuple[str, ...]
+    thing_dropped: re.Pattern[str]
+    """Searched up to a cue's start: 把 and something that is no person (把遥控器摔下来了: a thing dropped)."""
+    smell_source: re.Pattern[str]
+    """A harmless source of smoke or a smell ([smell_source] sources: 抽烟, 烧烤)."""
+    smells: tuple[str, ...]
+    """The first characters of the cue terms a harmless source takes the danger out of ([smell_source] smells)."""
     person: re.Pattern[str]
     """A character that starts a word for a person (孩子, 有人, 我, 老人, 我妈, 小朋友)."""
     """The first characters of the cue terms a thing subject takes the danger out of ([thing] falls)."""
@@ -211,6 +217,9 @@ def lexicon() -> Lexicon:
         vehicle_trapped=frozenset(raw["vehicle"]["trapped"]),
         thing_subject=_subject_before(raw["thing"]["subjects"]),
         thing_falls=tuple(raw["thing"]["falls"]),
+        thing_dropped=re.compile(r"把(?:(?!" + _PERSON + r")[^,，。!！?？\s]){1,6}$"),
+        smell_source=alternation(raw["smell_source"]["sources"]),
+        smells=tuple(raw["smell_source"]["smells"]),
         person=re.compile(_PERSON),
         danger_pairs=tuple((a, b) for a, b in raw["danger_pairs"]["pairs"]),
         danger_pairs_unless=frozenset(raw["danger_pairs"]["unless"]),

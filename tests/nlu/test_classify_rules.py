@@ -503,3 +503,37 @@ def test_more_dangers_told_by_their_circumstances_are_critical(text: str) -> Non
 )
 def test_their_everyday_neighbours_are_not_critical(text: str) -> None:
     assert parse(text).urgency != "critical", parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "小区门口超市跳楼价大甩卖 是物业组织的吗",
+        "婴儿车的轮子卡在电梯门缝里了 拔不出来",
+        "小朋友的风筝卡在树上了 能帮忙取一下吗",
+        "我被困在高速上了 今晚回不去 快递帮我收一下",
+        "晚上吃烧烤 烧焦味有点大 楼上有意见 以后注意",
+        "楼道里有人抽烟 烟味很大",
+        "楼上小孩跑跳 吵得我心脏病都要犯了",
+        "我家宝宝把遥控器摔下来了 电池掉出来了",
+    ],
+)
+def test_danger_words_in_everyday_senses_make_no_emergency(text: str) -> None:
+    """A sale (跳楼价), a pram's wheel or a kite stuck, a resident held up on the motorway, a barbecue's or a
+    cigarette's smell, a figure of speech (心脏病都要犯了), a thing dropped (把遥控器摔下来了): no rule says 特急."""
+    assert not any(c.evidence.startswith("危险信号") for c in parse(text).cues_for("urgency")), parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "孩子的手被电梯门夹住了",
+        "我被困在电梯里了",
+        "楼道里烟很大 不知道哪里着火了",
+        "有人要跳楼",
+        "老人心脏病犯了",
+        "楼下有人抽烟把垃圾桶点着了 烟很大",
+    ],
+)
+def test_the_same_words_in_danger_stay_critical(text: str) -> None:
+    assert parse(text).urgency == "critical", parse(text).cues
