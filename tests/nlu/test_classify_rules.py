@@ -537,3 +537,20 @@ def test_danger_words_in_everyday_senses_make_no_emergency(text: str) -> None:
 )
 def test_the_same_words_in_danger_stay_critical(text: str) -> None:
     assert parse(text).urgency == "critical", parse(text).cues
+
+
+def test_a_gas_smell_whose_cause_is_repaired_is_called_off() -> None:
+    text = "楼道的燃气味 燃气公司来看过 接头已经拧紧了 现在没味了 谢谢"
+    assert parse(text).urgency != "critical", parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上周说已经修好了 结果今天又漏气了 煤气味很大",
+        "厨房煤气味很大 上次你们说已经修好了",
+        "燃气灶的阀门已经关好了 可是煤气味还是很大",
+    ],
+)
+def test_a_repair_told_of_the_past_or_without_effect_calls_off_nothing(text: str) -> None:
+    assert parse(text).urgency == "critical", parse(text).cues
