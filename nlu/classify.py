@@ -85,8 +85,9 @@ def _live_terms(analysis: Analysis) -> dict[str, list[str]]:
     return live
 
 
-ANIMAL_REACH: Final[int] = 6
-"""How many characters before a danger word an animal subject is looked for (狗被关在, 猫从十五楼掉下去了)."""
+ANIMAL_REACH: Final[int] = 10
+"""How many characters before a danger word an animal subject is looked for (狗被关在, 猫从十五楼掉下去了, 野狗在垃圾房
+那边打架): the animal and at most eight characters with no word for a person (`Lexicon.animal_subject`)."""
 
 
 def _human_dangers(analysis: Analysis) -> list[str]:

@@ -212,7 +212,7 @@ def lexicon() -> Lexicon:
         asked_if_real=re.compile(raw["hypothetical"]["asked_if_real"]),
         # 狗被关在, 猫从十五楼掉下去了; not 狗把小孩扑倒了: no person between the animal and the danger word; not
         # 老人被狗扑到河里: the animal after 被 did it to someone
-        animal_subject=_subject_before(raw["pet"]["subjects"], not_after="被"),
+        animal_subject=_subject_before(raw["pet"]["subjects"], not_after="被", gap=8),
         vehicle_subject=re.compile(r"(?:" + alternation(raw["vehicle"]["subjects"]).pattern + r")[被都还也就]?$"),
         vehicle_trapped=frozenset(raw["vehicle"]["trapped"]),
         thing_subject=_subject_before(raw["thing"]["subjects"]),
@@ -226,11 +226,12 @@ def lexicon() -> Lexicon:
     )
 
 
-def _subject_before(words: list[str], not_after: str = "") -> re.Pattern[str]:
-    """One of `words`, then at most four characters of its phrase with no word for a person among them, up to the end
+def _subject_before(words: list[str], not_after: str = "", gap: int = 4) -> re.Pattern[str]:
+    """One of `words`, then at most `gap` characters of its phrase with no word for a person among them, up to the end
     of the searched span (a cue's start): the subject of that cue (狗被关在, 钥匙从阳台掉下去了; not 狗把小孩扑倒了)."""
     guard = f"(?<![{not_after}])" if not_after else ""
-    return re.compile(guard + r"(?:" + alternation(words).pattern + r")(?:(?!" + _PERSON + r")[^,，。!！?？\s]){0,4}$")
+    body = r"(?:(?!" + _PERSON + r")[^,，。!！?？\s]){0," + str(gap) + "}$"
+    return re.compile(guard + r"(?:" + alternation(words).pattern + r")" + body)
 
 
 class _TypoTable(NamedTuple):

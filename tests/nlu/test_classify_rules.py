@@ -554,3 +554,25 @@ def test_a_gas_smell_whose_cause_is_repaired_is_called_off() -> None:
 )
 def test_a_repair_told_of_the_past_or_without_effect_calls_off_nothing(text: str) -> None:
     assert parse(text).urgency == "critical", parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "小区里两只流浪猫在车库那边打架 吵了一夜",
+        "这么热的天 电梯里都快中暑了 空调能不能开",
+        "保洁阿姨的拖把卡在电梯门里了",
+        "楼下商铺搞活动 放的烟花冒烟很大",
+    ],
+)
+def test_more_everyday_senses_make_no_emergency(text: str) -> None:
+    """Dogs fighting a little way off, heat told as a figure of speech, a mop stuck, the smoke of fireworks."""
+    assert not any(c.evidence.startswith("危险信号") for c in parse(text).cues_for("urgency")), parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["老人在广场上中暑了 晕倒了", "两条狗在楼下把一个小孩围着咬", "楼道里冒烟了 不知道哪家着火"],
+)
+def test_their_dangerous_neighbours_stay_critical(text: str) -> None:
+    assert parse(text).urgency == "critical", parse(text).cues
