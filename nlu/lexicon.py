@@ -103,7 +103,7 @@ def find_overlapping(automaton: ahocorasick_rs.AhoCorasick, text: str) -> list[t
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _PERSON: Final = "[孩人我他她娃老爸妈爷奶友]"
-"""A character that starts a word for a person (孩子, 有人, 我, 老人, 我妈): see `Lexicon.animal_subject`."""
+"""A character that starts a word for a person (孩子, 有人, 我, 老人, 我妈, 小朋友): see `Lexicon.animal_subject`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,9 +143,11 @@ class Lexicon:
     vehicle_subject: re.Pattern[str]
     """Searched up to a cue's start: a vehicle right before a word of being shut in ([vehicle])."""
     vehicle_trapped: frozenset[str]
+    """The cue terms a vehicle subject takes the danger out of ([vehicle] trapped)."""
     thing_subject: re.Pattern[str]
     """Searched up to a cue's start: a thing before a word of falling ([thing] subjects), with no person between."""
     thing_falls: tuple[str, ...]
+    """The first characters of the cue terms a thing subject takes the danger out of ([thing] falls)."""
     thing_dropped: re.Pattern[str]
     """Searched up to a cue's start: 把 and something that is no person (把遥控器摔下来了: a thing dropped)."""
     smell_source: re.Pattern[str]
@@ -154,8 +156,6 @@ class Lexicon:
     """The first characters of the cue terms a harmless source takes the danger out of ([smell_source] smells)."""
     person: re.Pattern[str]
     """A character that starts a word for a person (孩子, 有人, 我, 老人, 我妈, 小朋友)."""
-    """The first characters of the cue terms a thing subject takes the danger out of ([thing] falls)."""
-    """The cue terms a vehicle subject takes the danger out of ([vehicle] trapped)."""
     danger_pairs: tuple[tuple[str, str], ...]
     """Pairs of cue groups that, both live in one message, make it critical ([danger_pairs])."""
     danger_pairs_unless: frozenset[str]
