@@ -8,7 +8,7 @@ from typing import Final
 
 from nlu.analysis import Analysis
 from nlu.features import DANGER_PAIR
-from nlu.lexicon import CueMatch, Lexicon, lexicon
+from nlu.lexicon import CUE_CLAUSE_BREAK, CueMatch, Lexicon, lexicon
 from nlu.model import Models, type_features
 from nlu.request import Cue
 
@@ -108,7 +108,6 @@ def _human_dangers(analysis: Analysis) -> list[str]:
 
 
 _PHRASE_BREAK: Final = re.compile(r"[\s,，。!！?？;；]")
-_CLAUSE_BREAK: Final = re.compile(r"[,，。!！?？;；]")
 SUBJECT_REACH: Final[int] = 12
 """How many characters before a danger word its phrase is read for a thing as its subject (孩子的球掉进水塘)."""
 SOURCE_REACH: Final[int] = 20
@@ -135,7 +134,7 @@ def _harmless_smell(lex: Lexicon, text: str, cue: CueMatch) -> bool:
     """Whether a word of smoke or a burning smell has a harmless source before it in its clause (有人抽烟 烟味很大)."""
     if not cue.term.startswith(lex.smells):
         return False
-    clause = _CLAUSE_BREAK.split(text[max(0, cue.start - SOURCE_REACH) : cue.start])[-1]
+    clause = CUE_CLAUSE_BREAK.split(text[max(0, cue.start - SOURCE_REACH) : cue.start])[-1]
     return bool(lex.smell_source.search(clause))
 
 

@@ -272,7 +272,8 @@ def fix_typos(text: str) -> str:
 
 _new_cue = tuple.__new__
 """CueMatch's constructor without its Python-level __new__ (a cue is made for every hit)."""
-_CLAUSE_BREAK = re.compile(r"[,.;!?，。；！？\n]")
+CUE_CLAUSE_BREAK: Final = re.compile(r"[,.;!?，。；！？\n]")
+"""What ends a clause: the scope of a cue's negation, past and hypothetical markers (see `find_cues`)."""
 SCOPE_REACH: Final = 30
 """How far (in characters, within the clause) a past or hypothetical marker reaches to a cue. Residents chain several
 matters without punctuation (物业费是不是涨了 账单比去年多了 … 对了楼道里好大一股煤气味): the whole message is then one
@@ -368,7 +369,7 @@ def find_cues(text: str) -> list[CueMatch]:
     found: list[CueMatch] = []
     if not hits:
         return found
-    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+    breaks = [m.start() for m in CUE_CLAUSE_BREAK.finditer(text)]
     scopes: dict[tuple[int, int], tuple[bool, bool, bool]] = {}  # a term in several groups is scoped once
     for group, span, term, anchor in hits:
         # A pattern's named group `cue` is the part whose negation counts: in 燃气的 没有味道 the smell is denied.

@@ -356,8 +356,9 @@ def find_times(text: str, now: datetime | None = None, *, looking_back: bool = F
         resolved = _resolve(match, now, reading.back)
         if resolved is None:
             continue
-        joined = previous if previous is not None and _joins(text, *previous, match, resolved) else None
-        if joined is None and previous is not None and _listed(text, previous[0], match):  # days apart: two ranges
+        listed = previous is not None and _listed(text, previous[0], match)
+        joined = previous if previous is not None and _joins(text, *previous, match, resolved, listed) else None
+        if joined is None and listed:  # days listed but apart: two ranges
             found[-1] = (*found[-1][:2], _with_period_of(match, previous[0], found[-1][2], now))
         if joined is not None:
             resolved = _span(text, joined[0], joined[1], match, resolved, now)
@@ -478,15 +479,20 @@ def _moved_to(time: TimeRange, day: date) -> TimeRange:
 
 
 def _joins(
-    text: str, first: re.Match[str], first_range: TimeRange, second: re.Match[str], second_range: TimeRange
+    text: str,
+    first: re.Match[str],
+    first_range: TimeRange,
+    second: re.Match[str],
+    second_range: TimeRange,
+    listed: bool,
 ) -> bool:
-    """Two days joined by 到 (25号到27号), or listed together and following each other (周三或周四下午, 周六周日):
-    one range over both."""
+    """Two days joined by 到 (25号到27号), or listed together (`listed`, see `_listed`) and following each other
+    (周三或周四下午, 周六周日): one range over both."""
     if not _has_day(second) or second.group("h1"):
         return False
     if _SPAN_JOIN.fullmatch(text, first.end(), second.start()):
         return True
-    if not _listed(text, first, second):
+    if not listed:
         return False
     second_range = _in_week_of(first_range, second, _in_month_of(first_range, second, second_range))
     return second_range.start.date() - first_range.start.date() == timedelta(days=1)
