@@ -576,3 +576,62 @@ def test_more_everyday_senses_make_no_emergency(text: str) -> None:
 )
 def test_their_dangerous_neighbours_stay_critical(text: str) -> None:
     assert parse(text).urgency == "critical", parse(text).cues
+
+
+def _rule_says_critical(text: str) -> bool:
+    return any(c.evidence.startswith("危险信号") for c in parse(text).cues_for("urgency"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我妈在厨房滑了一跤 额头磕破了",
+        "有个老大爷在车棚那里 脑袋撞破了",
+        "邻居家小孩从滑板上摔下来 磕破了头",
+        "我们坐的电梯停在两层中间 门打不开 里面好闷",
+        "我跟我妈搭的电梯卡住了 门开不了",
+        "我爸的呼吸机不工作了 他离不开这个",
+        "家里的制氧机突然没反应了 奶奶还在吸氧",
+        "总闸跳了 怎么推都推不上去 家里卧床的老人在用制氧机",
+        "有个男的拿着棍子在楼下追着人打",
+        "一个醉汉抄起酒瓶冲着保安乱挥",
+    ],
+)
+def test_a_head_wound_a_lift_that_will_not_open_a_breathing_machine_stopped_a_weapon_raised_are_critical(
+    text: str,
+) -> None:
+    """A head cut open, people in a lift whose doors will not open, a breathing machine a person depends on that
+    stops, someone swinging a stick or a bottle at people: a rule says 特急, whatever else the message tells."""
+    assert _rule_says_critical(text), parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上周孩子在秋千上摔下来磕破了头 秋千的链子该换了",
+        "电梯门打不开 能来修一下吗",
+        "我坐的电梯刚才顿了一下 后来又正常了",
+        "制氧机是医院开的 能帮忙搬上五楼吗",
+        "保安拿着棍子在巡逻",
+        "装修工人拿着锤子在砸墙 吵死了",
+    ],
+)
+def test_their_everyday_neighbours_are_not_critical_by_rule(text: str) -> None:
+    """A head wound of last week, a lift door to repair with nobody inside, a lift that jolted and went on, a
+    machine to carry upstairs, a guard's baton on patrol, a hammer on a wall."""
+    assert not _rule_says_critical(text), parse(text).cues
+
+
+@pytest.mark.parametrize("text", ["水龙头破了 一直在滴水", "灯头破了 换个新的", "喷头破了个洞"])
+def test_the_head_of_a_tap_or_a_lamp_is_no_wounded_head(text: str) -> None:
+    assert not any(c.group == "body_harm" for c in analyse(text).cues), analyse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["孩子从滑梯上摔下来 头磕破了 缝了3针 滑梯边上要包一下", "老人在坡道上滑倒 额头磕破了 已经送医院了 坡道要撒盐"],
+)
+def test_a_wound_already_cared_for_is_a_danger_over(text: str) -> None:
+    """Stitched or taken to hospital: the injury is told after the fact, about the fault that caused it. The rule
+    steps back (the model decides, see CALLED_OFF_DOUBT) as for any danger over."""
+    assert "resolved" in _live_terms(analyse(text)), analyse(text).cues
