@@ -635,3 +635,43 @@ def test_a_wound_already_cared_for_is_a_danger_over(text: str) -> None:
     """Stitched or taken to hospital: the injury is told after the fact, about the fault that caused it. The rule
     steps back (the model decides, see CALLED_OFF_DOUBT) as for any danger over."""
     assert "resolved" in _live_terms(analyse(text)), analyse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我媳妇阵痛越来越密了 电梯又停了 我们在十八楼",
+        "老婆要生了 车库出口被车堵死了 出不去",
+        "对面楼有人在爬阳台 已经爬到三楼了",
+        "我被关在阳台上了 门从里面锁了 进不了屋",
+        "我個仔焗咗喺廁所入面 門柄甩咗",
+        "保洁把洁厕灵和84倒在一个桶里拖地 味道好冲",
+    ],
+)
+def test_labour_a_climber_someone_shut_out_or_in_mixed_cleaners_are_critical(
+    text: str,
+) -> None:
+    """Labour; someone climbing a balcony; a person stuck on a balcony or shut in a room (Cantonese 焗咗喺…入面);
+    chlorine from mixed cleaners: a rule says 特急. (A lost child or elder whom a resident is looking after is
+    urgent by the corpus's convention, and is left to the model.)"""
+    assert _rule_says_critical(text), parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我老婆下个月要生了 想问下小区能不能停救护车",
+        "预产期在月底 到时候电梯能不能优先",
+        "我忘了快递柜的取件码 找不到了",
+        "阳台上的花爬藤爬到隔壁去了 能剪一下吗",
+        "洁厕灵和84能一起用吗",
+        "建议培训一下保洁 84和洁厕灵不能混着用",
+        "见红了 不疼 医生说还早 问问晚上好打车吗",
+        "部电梯坏咗 冇人困喺入面 但系我哋行唔上去",
+        "阳台门锁坏了 关不严 能来修一下吗",
+    ],
+)
+def test_their_everyday_neighbours_are_not_critical_by_rule_either(text: str) -> None:
+    """A birth next month, a due date, a lost pickup code, a climbing plant, a question or advice about cleaners,
+    an early sign of labour the doctor calls early, nobody shut in (冇人), a balcony door to repair."""
+    assert not _rule_says_critical(text), parse(text).cues
