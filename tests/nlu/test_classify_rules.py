@@ -675,3 +675,29 @@ def test_their_everyday_neighbours_are_not_critical_by_rule_either(text: str) ->
     """A birth next month, a due date, a lost pickup code, a climbing plant, a question or advice about cleaners,
     an early sign of labour the doctor calls early, nobody shut in (冇人), a balcony door to repair."""
     assert not _rule_says_critical(text), parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "刚才电梯停了 我们自己按开门键出来了",
+        "报的电梯困人撤了吧 门自己开了 人都出来了",
+        "刚才楼下有人打架 现在已经散了",
+        "门口拿刀那个人 保安已经把人带走了",
+        "刚才的煤气报警 燃气公司说是误报",
+        "Sorry, false alarm, the burning smell was incense. All good now.",
+    ],
+)
+def test_a_danger_over_by_itself_or_taken_away_is_a_danger_over(text: str) -> None:
+    assert "resolved" in _live_terms(analyse(text)), analyse(text).cues
+
+
+@pytest.mark.parametrize("text", ["楼下烧嘢食啲烟飘上嚟 唔係火警", "部电梯冇停电 系卡住咗"])
+def test_cantonese_negation_negates_the_cue_after_it(text: str) -> None:
+    cues = [c for c in analyse(text).cues if c.term in {"火警", "停电"}]
+    assert cues and all(c.negated for c in cues), analyse(text).cues
+
+
+@pytest.mark.parametrize("text", ["楼道里火警铃响个不停 烟也挺大 是误报吗", "电梯困人了 我们还在里面 出来后要投诉"])
+def test_asking_whether_an_alarm_is_false_or_telling_what_comes_after_calls_nothing_off(text: str) -> None:
+    assert "resolved" not in _live_terms(analyse(text)), analyse(text).cues
