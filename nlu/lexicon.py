@@ -138,6 +138,8 @@ class Lexicon:
     clause, the danger is supposed (真着火了怎么办: "if there really were a fire, then what?")."""
     asked_if_real: re.Pattern[str]
     """Just before a cue, a question whether it is real (还是真的着火了): the cue is not hypothetical."""
+    conditional: re.Pattern[str]
+    """Matched right after a cue: the cue is a condition (着火的话往哪跑, 停电的话电梯也停吗), so hypothetical."""
     animal_subject: re.Pattern[str]
     """Searched up to a cue's start: an animal as the subject of the danger word ([pet] subjects)."""
     vehicle_subject: re.Pattern[str]
@@ -210,6 +212,7 @@ def lexicon() -> Lexicon:
         supposed_after=alternation(raw["hypothetical"]["supposed_after"]),
         supposed_unless=alternation(raw["hypothetical"]["supposed_unless"]),
         asked_if_real=re.compile(raw["hypothetical"]["asked_if_real"]),
+        conditional=re.compile(raw["hypothetical"]["conditional"]),
         # 狗被关在, 猫从十五楼掉下去了; not 狗把小孩扑倒了: no person between the animal and the danger word; not
         # 老人被狗扑到河里: the animal after 被 did it to someone
         animal_subject=_subject_before(raw["pet"]["subjects"], not_after="被", gap=8),
@@ -394,6 +397,7 @@ def find_cues(text: str) -> list[CueMatch]:
                 bool(lex.hypothetical.search(text, near, min(right, end + SCOPE_REACH)))
                 or bool(lex.feared.search(before))
                 or _supposed(lex, text, before, left, end, right)
+                or bool(lex.conditional.match(text, end))
             ) and not lex.asked_if_real.search(before)  # checked last: only a cue that would be hypothetical needs it
             scope = scopes[anchor] = (negated, past, hypothetical)
         found.append(_new_cue(CueMatch, (group, term, *span, *scope)))

@@ -701,3 +701,21 @@ def test_cantonese_negation_negates_the_cue_after_it(text: str) -> None:
 @pytest.mark.parametrize("text", ["楼道里火警铃响个不停 烟也挺大 是误报吗", "电梯困人了 我们还在里面 出来后要投诉"])
 def test_asking_whether_an_alarm_is_false_or_telling_what_comes_after_calls_nothing_off(text: str) -> None:
     assert "resolved" not in _live_terms(analyse(text)), analyse(text).cues
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [("想问一下高层着火的话往楼上跑还是往楼下跑", "着火"), ("老人摔倒的话你们能上门帮忙吗", "摔倒")],
+)
+def test_a_danger_right_before_de_hua_is_a_condition(text: str, term: str) -> None:
+    assert all(c.hypothetical for c in analyse(text).cues if c.term == term), analyse(text).cues
+
+
+def test_a_favour_asked_further_on_leaves_the_danger_live() -> None:
+    text = "老人摔倒了起不来 方便的话快派个人"
+    assert _rule_says_critical(text), parse(text).cues
+
+
+def test_a_danger_told_after_thanks_to_someone_is_over() -> None:
+    text = "上个月我爸脑梗，多亏保安小刘发现得早帮着叫了救护车，现在恢复得不错"
+    assert not _rule_says_critical(text), parse(text).cues
