@@ -194,7 +194,8 @@ def lexicon() -> Lexicon:
         ungated=tuple(ungated),
         # 是不是漏气 / 有没有漏水 ask whether it is so: a negator right after 是 or 有 does not negate.
         negate_before=re.compile(
-            r"(?<![是有])(?:" + "|".join(map(re.escape, raw["negators"]["before"])) + r")[^,，。!！?？\s]{0,2}$"
+            r"(?<!是(?=不是))(?<!有(?=没有))(?:" + "|".join(map(re.escape, raw["negators"]["before"])) + r")"
+            r"[^,，。!！?？\s]{0,2}$"
         ),
         # A space ends a phrase in voice input: 救命 电梯停了 does not call off 救命.
         negate_after=re.compile(

@@ -719,3 +719,43 @@ def test_a_favour_asked_further_on_leaves_the_danger_live() -> None:
 def test_a_danger_told_after_thanks_to_someone_is_over() -> None:
     text = "上个月我爸脑梗，多亏保安小刘发现得早帮着叫了救护车，现在恢复得不错"
     assert not _rule_says_critical(text), parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "小区里好几天没看到保安巡逻了 车棚的电瓶车被偷了",
+        "天台门锁着平时没人上去 水箱在漏水",
+        "暖气管子裂了一道口 一直往外滋水",
+        "燃气卡充了钱插到表里没反应",
+    ],
+)
+def test_staff_not_seen_nobody_behind_a_locked_door_a_heating_pipe_a_card_reader_are_no_danger(text: str) -> None:
+    """A patrol not seen for days is no person gone silent; 没人 behind a locked door is nobody shut in; a 暖气管 is
+    no gas pipe (气管); a gas card the meter does not answer is no person who does not respond."""
+    assert not _rule_says_critical(text), parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "对门阿婆好几天没看到了 报纸也没收",
+        "屋里锁着个孩子 才两岁",
+        "燃气管子被装修的钻破了 嘶嘶响",
+        "烧炭取暖 老人头晕 叫他没反应",
+    ],
+)
+def test_their_dangerous_neighbours_stay_critical_by_rule(text: str) -> None:
+    assert _rule_says_critical(text), parse(text).cues
+
+
+@pytest.mark.parametrize("text", ["燃气表走得特别快 但是没闻到味道", "可是没有冒烟"])
+def test_a_negator_after_dan_shi_or_ke_shi_still_negates(text: str) -> None:
+    """但是没 is a negation; only the questions 是不是 and 有没有 are not."""
+    cues = [c for c in analyse(text).cues if c.group == "critical"]
+    assert cues and all(c.negated for c in cues), analyse(text).cues
+
+
+def test_is_it_or_not_asks_and_negates_nothing() -> None:
+    cues = [c for c in analyse("是不是着火了 有没有冒烟").cues if c.group == "critical"]
+    assert cues and not any(c.negated for c in cues), cues
