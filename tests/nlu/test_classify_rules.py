@@ -759,3 +759,13 @@ def test_a_negator_after_dan_shi_or_ke_shi_still_negates(text: str) -> None:
 def test_is_it_or_not_asks_and_negates_nothing() -> None:
     cues = [c for c in analyse("是不是着火了 有没有冒烟").cues if c.group == "critical"]
     assert cues and not any(c.negated for c in cues), cues
+
+
+@pytest.mark.parametrize("text", ["坐电梯的时候听到井道里有咣当的响声", "我家的狗被楼下的大狗咬伤了 要去宠物医院"])
+def test_a_noise_in_the_lift_shaft_and_a_pet_bitten_are_no_danger_by_rule(text: str) -> None:
+    assert not _rule_says_critical(text), parse(text).cues
+
+
+@pytest.mark.parametrize("text", ["电梯门开了 轿厢不在 下面就是井道", "楼下的大狗把路过的小孩咬伤了"])
+def test_an_open_shaft_and_a_child_bitten_stay_critical_by_rule(text: str) -> None:
+    assert _rule_says_critical(text), parse(text).cues
