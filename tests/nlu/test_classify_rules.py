@@ -228,7 +228,7 @@ def test_words_that_tell_a_danger_is_over(text: str, over: str | None) -> None:
     from nlu.normalize import normalize
 
     found = [c.term for c in find_cues(normalize(text).text) if c.group == "resolved" and c.live]
-    assert found == ([over] if over else [])
+    assert over in found if over else found == []
 
 
 @pytest.mark.parametrize(
@@ -769,3 +769,29 @@ def test_a_noise_in_the_lift_shaft_and_a_pet_bitten_are_no_danger_by_rule(text: 
 @pytest.mark.parametrize("text", ["电梯门开了 轿厢不在 下面就是井道", "楼下的大狗把路过的小孩咬伤了"])
 def test_an_open_shaft_and_a_child_bitten_stay_critical_by_rule(text: str) -> None:
     assert _rule_says_critical(text), parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼下那个路灯一闪一闪的 闪得人心慌 啥时候来修",
+        "卫生间灯不亮 开关啪啪按没反应",
+        "上午说的楼道冒烟 是二楼那家在熏腊肉 不用来人了",
+        "排烟管掉了 一做饭全屋都是烟",
+    ],
+)
+def test_figures_of_speech_switches_pressed_and_smoke_explained_by_cooking_are_no_danger_by_rule(text: str) -> None:
+    """心慌 caused by a flickering lamp, a switch pressed (啪啪按), smoke from cooking or curing meat told after it."""
+    assert not _rule_says_critical(text), parse(text).cues
+
+
+@pytest.mark.parametrize("text", ["我突然心慌 出冷汗 站不住", "插座啪啪响 还冒火花", "全屋都是烟 不知道哪里着了"])
+def test_the_same_words_told_of_a_danger_stay_critical_by_rule(text: str) -> None:
+    assert _rule_says_critical(text), parse(text).cues
+
+
+@pytest.mark.parametrize(
+    "text", ["阿姨刚才胸口疼了一下 现在好多了 自己能走回家", "厨房有股焦糊味 吓我一跳 结果是我老伴在炒辣椒"]
+)
+def test_a_person_better_now_or_a_smell_from_cooking_is_a_danger_over(text: str) -> None:
+    assert "resolved" in _live_terms(analyse(text)), analyse(text).cues
