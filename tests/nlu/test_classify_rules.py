@@ -795,3 +795,8 @@ def test_the_same_words_told_of_a_danger_stay_critical_by_rule(text: str) -> Non
 )
 def test_a_person_better_now_or_a_smell_from_cooking_is_a_danger_over(text: str) -> None:
     assert "resolved" in _live_terms(analyse(text)), analyse(text).cues
+
+
+def test_we_in_a_stopped_lift_are_shut_in() -> None:
+    """我们在里面: the plural of the ones inside counts as 我在里面 does."""
+    assert _rule_says_critical("电梯停了 我们在里面 可是没人来"), parse("电梯停了 我们在里面 可是没人来").cues
