@@ -800,3 +800,8 @@ def test_a_person_better_now_or_a_smell_from_cooking_is_a_danger_over(text: str)
 def test_we_in_a_stopped_lift_are_shut_in() -> None:
     """我们在里面: the plural of the ones inside counts as 我在里面 does."""
     assert _rule_says_critical("电梯停了 我们在里面 可是没人来"), parse("电梯停了 我们在里面 可是没人来").cues
+
+
+@pytest.mark.parametrize("text", ["电瓶车在楼道里充电 突然着起来了", "垃圾桶着起来了 火越来越大"])
+def test_caught_fire_told_as_zhao_qi_lai_is_critical(text: str) -> None:
+    assert _rule_says_critical(text), parse(text).cues
