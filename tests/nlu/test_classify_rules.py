@@ -16,6 +16,11 @@ from nlu.classify import (
 from nlu.model import models, type_features
 
 
+def _rule_says_critical(text: str) -> bool:
+    """Whether a rule (a [critical] term or a danger pair) made the message 特急, whatever the model says."""
+    return any(c.evidence.startswith("危险信号") for c in parse(text).cues_for("urgency"))
+
+
 @pytest.mark.parametrize("text", ["在我家门口", "就在门口", "楼下门口"])
 def test_a_short_answer_with_no_word_of_danger_is_not_critical(text: str) -> None:
     # 在我家门口 answered "where?" in a complaint form; the model alone once made it 特急 and hijacked the form
@@ -254,7 +259,7 @@ def test_a_danger_not_over_stays_critical(text: str) -> None:
 )
 def test_an_animal_in_danger_is_not_critical_by_rule(text: str) -> None:
     """The danger word's subject is an animal (狗被关在, 猫掉下去了): the rule does not make it 特急; a person's is."""
-    assert not any(c.evidence.startswith("危险信号") for c in parse(text).cues_for("urgency"))
+    assert not _rule_says_critical(text)
 
 
 @pytest.mark.parametrize(
@@ -279,7 +284,7 @@ def test_a_person_in_danger_near_an_animal_stays_critical(text: str) -> None:
 )
 def test_a_vehicle_shut_in_is_not_critical_by_rule(text: str) -> None:
     """A vehicle as the subject of a word of being shut in (车困在, 车被困): no person is trapped."""
-    assert not any(c.evidence.startswith("危险信号") for c in parse(text).cues_for("urgency"))
+    assert not _rule_says_critical(text)
 
 
 @pytest.mark.parametrize(
@@ -406,7 +411,7 @@ def test_their_look_alikes_are_not(text: str) -> None:
 )
 def test_a_thing_that_falls_is_not_critical_by_rule(text: str) -> None:
     """A thing as the subject of a word of falling (钥匙掉下去了, 手机掉进水里): nobody fell, so no rule says 特急."""
-    assert not any(c.evidence.startswith("危险信号") for c in parse(text).cues_for("urgency"))
+    assert not _rule_says_critical(text)
 
 
 @pytest.mark.parametrize(
@@ -521,7 +526,7 @@ def test_their_everyday_neighbours_are_not_critical(text: str) -> None:
 def test_danger_words_in_everyday_senses_make_no_emergency(text: str) -> None:
     """A sale (跳楼价), a pram's wheel or a kite stuck, a resident held up on the motorway, a barbecue's or a
     cigarette's smell, a figure of speech (心脏病都要犯了), a thing dropped (把遥控器摔下来了): no rule says 特急."""
-    assert not any(c.evidence.startswith("危险信号") for c in parse(text).cues_for("urgency")), parse(text).cues
+    assert not _rule_says_critical(text), parse(text).cues
 
 
 @pytest.mark.parametrize(
@@ -567,7 +572,7 @@ def test_a_repair_told_of_the_past_or_without_effect_calls_off_nothing(text: str
 )
 def test_more_everyday_senses_make_no_emergency(text: str) -> None:
     """Dogs fighting a little way off, heat told as a figure of speech, a mop stuck, the smoke of fireworks."""
-    assert not any(c.evidence.startswith("危险信号") for c in parse(text).cues_for("urgency")), parse(text).cues
+    assert not _rule_says_critical(text), parse(text).cues
 
 
 @pytest.mark.parametrize(
@@ -576,10 +581,6 @@ def test_more_everyday_senses_make_no_emergency(text: str) -> None:
 )
 def test_their_dangerous_neighbours_stay_critical(text: str) -> None:
     assert parse(text).urgency == "critical", parse(text).cues
-
-
-def _rule_says_critical(text: str) -> bool:
-    return any(c.evidence.startswith("危险信号") for c in parse(text).cues_for("urgency"))
 
 
 @pytest.mark.parametrize(
